@@ -8,6 +8,7 @@ export * from "./dataset/schemas.js";
 export * from "./device/schemas.js";
 export * from "./errors/codes.js";
 export * from "./file/schemas.js";
+export * from "./file/window.js";
 export * from "./json/int64-json.js";
 export * from "./limits.js";
 export * from "./org/schemas.js";

@@ -9,10 +9,7 @@ export const CreateDeviceRequestSchema = v.object({
   name: v.nullish(v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters"))),
   tags: OptionalTagsSchema,
   metadata: OptionalMetadataSchema,
-  custom_fields: v.pipe(
-    v.nullish(v.record(v.string(), v.unknown(), "must be an object of field values")),
-    v.transform((value) => value ?? {}),
-  ),
+  custom_fields: v.nullish(v.record(v.string(), v.unknown(), "must be an object of field values"), () => ({})),
 });
 
 /** A parsed create-device request. */

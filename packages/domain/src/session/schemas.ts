@@ -27,9 +27,9 @@ export const SessionKeySchema = v.pipe(
   v.regex(/^[^\p{Cc}]+$/u, "must not contain control characters"),
 );
 
-const CustomFieldValuesSchema = v.pipe(
-  v.nullish(v.record(v.string(), v.unknown(), "must be an object of field values")),
-  v.transform((value) => value ?? {}),
+const CustomFieldValuesSchema = v.nullish(
+  v.record(v.string(), v.unknown(), "must be an object of field values"),
+  () => ({}),
 );
 
 /**
@@ -39,27 +39,24 @@ const CustomFieldValuesSchema = v.pipe(
 export const CreateSessionRequestSchema = v.object({
   name: v.nullish(NameSchema),
   description: v.nullish(DescriptionSchema),
-  device_ids: v.pipe(
-    v.nullish(
-      v.pipe(
-        v.array(IdSchema, "must be an array of device ids"),
-        v.maxLength(LIMITS.devicesPerRequest, `must hold at most ${LIMITS.devicesPerRequest} device ids`),
-      ),
+  device_ids: v.nullish(
+    v.pipe(
+      v.array(IdSchema, "must be an array of device ids"),
+      v.maxLength(LIMITS.devicesPerRequest, `must hold at most ${LIMITS.devicesPerRequest} device ids`),
+      v.transform((ids: string[]) => [...new Set(ids)]),
     ),
-    v.transform((ids) => [...new Set(ids ?? [])]),
+    () => [],
   ),
   tags: OptionalTagsSchema,
   metadata: OptionalMetadataSchema,
   custom_fields: CustomFieldValuesSchema,
   key: v.nullish(SessionKeySchema),
-  files: v.pipe(
-    v.nullish(
-      v.pipe(
-        v.array(SessionFileSchema, "must be an array of contributions"),
-        v.maxLength(LIMITS.filesPerRequest, `must hold at most ${LIMITS.filesPerRequest} contributions`),
-      ),
+  files: v.nullish(
+    v.pipe(
+      v.array(SessionFileSchema, "must be an array of contributions"),
+      v.maxLength(LIMITS.filesPerRequest, `must hold at most ${LIMITS.filesPerRequest} contributions`),
     ),
-    v.transform((files) => files ?? []),
+    () => [],
   ),
 });
 

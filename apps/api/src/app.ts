@@ -1,0 +1,74 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { Hono } from "hono";
+import { openAPIRouteHandler } from "hono-openapi";
+import { authenticate } from "./auth/authenticate.js";
+import type { AppDeps } from "./deps.js";
+import type { AppEnv } from "./env.js";
+import { ApiError } from "./http/api-error.js";
+import { renderError } from "./http/error-handler.js";
+import { sendJson } from "./http/json.js";
+import { requestContext } from "./http/request-context.js";
+import { PageTokens } from "./pagination/page-token.js";
+import { registerDatasetRoutes } from "./routes/datasets.js";
+import { registerDeviceRoutes } from "./routes/devices.js";
+import { registerFileRoutes } from "./routes/files.js";
+import { registerOrgRoutes } from "./routes/orgs.js";
+import { registerSessionRoutes } from "./routes/sessions.js";
+
+/** Version of the API, reported by `/health` and the OpenAPI document. */
+export const API_VERSION = "0.1.0";
+
+/**
+ * Builds the Sortie API on its dependencies. The same factory serves Node.js
+ * with SQLite or PostgreSQL and the edge entry with D1.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const pageTokens = new PageTokens(deps.config.pageTokenSecret);
+
+  app.use("*", requestContext(deps, pageTokens));
+  app.onError(renderError);
+  app.notFound((c) =>
+    renderError(
+      new ApiError("RobotoNotFoundException", `No route for ${c.req.method} ${c.req.path}; see /openapi.json for the API`),
+      c,
+    ),
+  );
+
+  app.get("/health", (c) => sendJson(c, { data: { status: "ok", version: API_VERSION } }, 200));
+  app.get("/ready", async (c) => {
+    try {
+      await deps.store.ping();
+      return sendJson(c, { data: { status: "ready" } }, 200);
+    } catch (error) {
+      deps.logger.error({ err: { message: (error as Error).message } }, "readiness check failed: store unreachable");
+      throw new ApiError("RobotoServiceException", "The store does not answer; the service is not ready", [], 503);
+    }
+  });
+
+  app.use("/v1/*", authenticate());
+  registerSessionRoutes(app);
+  registerDeviceRoutes(app);
+  registerDatasetRoutes(app);
+  registerFileRoutes(app);
+  registerOrgRoutes(app);
+
+  app.get(
+    "/openapi.json",
+    openAPIRouteHandler(app, {
+      documentation: {
+        openapi: "3.1.0",
+        info: {
+          title: "Sortie API",
+          version: API_VERSION,
+          description:
+            "Sessions of robotics recordings. Wire-compatible with Roboto's Sessions API. Every *_ns value is a 64-bit integer of nanoseconds.",
+        },
+        components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+      },
+    }),
+  );
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { Role } from "@sortie/domain";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../http/api-error.js";
+import { msToNs } from "../util/clock.js";
+import { hashApiKey } from "./api-keys.js";
+
+const ORG_HEADERS = ["x-roboto-org-id", "x-org-id", "x-roboto-resource-owner-id"] as const;
+
+/**
+ * Authenticates the `Authorization: Bearer <api key>` header and loads the
+ * caller's memberships. A missing, unknown, expired or revoked key is a 401.
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      throw ApiError.unauthorized(
+        "Missing API key: send the header 'Authorization: Bearer <api key>'",
+      );
+    }
+
+    const { store, clock } = c.var.deps;
+    const secretHash = await hashApiKey(match[1] as string);
+    const rows = await store.db
+      .selectFrom("api_keys")
+      .leftJoin("memberships", "memberships.user_id", "api_keys.user_id")
+      .select([
+        "api_keys.key_id",
+        "api_keys.user_id",
+        "api_keys.expires_ns",
+        "api_keys.revoked_ns",
+        "memberships.org_id",
+        "memberships.role",
+      ])
+      .where("api_keys.secret_hash", "=", secretHash)
+      .execute();
+
+    const key = rows[0];
+    if (!key) throw ApiError.unauthorized("Invalid API key: no such key exists; check the key or create a new one");
+    if (key.revoked_ns !== null) throw ApiError.unauthorized("This API key was revoked; create a new one");
+    if (key.expires_ns !== null && key.expires_ns <= msToNs(clock.nowMs())) {
+      throw ApiError.unauthorized("This API key has expired; create a new one");
+    }
+
+    const roles = new Map<string, Role>();
+    for (const row of rows) {
+      if (row.org_id && row.role) roles.set(row.org_id, row.role as Role);
+    }
+
+    const requestedOrgId = ORG_HEADERS.map((name) => c.req.header(name)).find((value) => value);
+    c.set("caller", { userId: key.user_id, keyId: key.key_id, roles, requestedOrgId });
+    await next();
+  };
+}

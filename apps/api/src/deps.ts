@@ -1,0 +1,23 @@
+import type { BlobStore } from "./blobs/blob-store.js";
+import type { Logger } from "./logger.js";
+import type { Store } from "./store/store.js";
+import type { Clock } from "./util/clock.js";
+import type { IdGenerator } from "./util/ids.js";
+
+/** Settings of one app instance. */
+export interface AppConfig {
+  /** Secret that signs page tokens; every node of a deployment must share it. */
+  pageTokenSecret: string;
+  /** Largest JSON request body, in bytes. */
+  jsonBodyLimitBytes: number;
+}
+
+/** Everything the app needs from its runtime, so the same routes run on Node and on the edge. */
+export interface AppDeps {
+  store: Store;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  config: AppConfig;
+}

@@ -1,0 +1,79 @@
+import { JsonSyntaxError, LIMITS, parseJson, stringifyJson } from "@sortie/domain";
+import type { Context } from "hono";
+import { ApiError } from "./api-error.js";
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
+/**
+ * Reads the request body as JSON with the int64-exact codec. An empty body
+ * reads as `{}` (Roboto's SDK sends none on some writes). A body over the
+ * limit is a 413 and invalid JSON a 400; neither touches the store.
+ */
+export async function readJsonBody(c: Context, limitBytes: number = LIMITS.jsonBodyBytes): Promise<unknown> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > limitBytes) throw bodyTooLarge(limitBytes);
+
+  const body = c.req.raw.body;
+  if (!body) return {};
+
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw bodyTooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+
+  const text = new TextDecoder().decode(concat(chunks, size));
+  if (text.trim() === "") return {};
+  try {
+    return parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw ApiError.invalidAt("body", `${error.message}; send a JSON document`);
+    }
+    throw error;
+  }
+}
+
+/** Sends `{"data": value}` with 64-bit integers written exactly. */
+export function sendData(c: Context, data: unknown, status: 200 | 201 = 200, headers?: Record<string, string>): Response {
+  return new Response(stringifyJson({ data }), {
+    status,
+    headers: { ...JSON_HEADERS, ...headers, "x-request-id": c.get("requestId") ?? "" },
+  });
+}
+
+/** Sends a JSON document as is, with 64-bit integers written exactly. */
+export function sendJson(c: Context, body: unknown, status: number): Response {
+  return new Response(stringifyJson(body), {
+    status,
+    headers: { ...JSON_HEADERS, "x-request-id": c.get("requestId") ?? "" },
+  });
+}
+
+function bodyTooLarge(limitBytes: number): ApiError {
+  return new ApiError(
+    "RobotoInvalidRequestException",
+    `Request body is larger than the limit of ${limitBytes} bytes; send less data per request (split large file lists into several requests)`,
+    [{ path: "body", reason: `larger than ${limitBytes} bytes` }],
+    413,
+  );
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}

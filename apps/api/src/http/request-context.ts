@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppDeps } from "../deps.js";
+import type { AppEnv } from "../env.js";
+import type { PageTokens } from "../pagination/page-token.js";
+import { randomToken } from "../util/ids.js";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Gives every request its id (the caller's `X-Request-Id` when well formed,
+ * else a new one), the app's dependencies, and one structured log line with
+ * method, path, status and duration. The line never holds a header value, so
+ * no API key reaches the log.
+ */
+export function requestContext(deps: AppDeps, pageTokens: PageTokens): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomToken(20)}`;
+    c.set("requestId", requestId);
+    c.set("deps", deps);
+    c.set("pageTokens", pageTokens);
+
+    await next();
+
+    c.header("x-request-id", requestId);
+    const status = c.res.status;
+    const fields = {
+      request_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      user_id: c.var.caller?.userId,
+    };
+    if (status >= 500) deps.logger.error(fields, "request failed");
+    else deps.logger.info(fields, "request");
+  };
+}

@@ -1,0 +1,11 @@
+export { API_VERSION, createApp } from "./app.js";
+export type { BlobReader, BlobStore, StoredBlob } from "./blobs/blob-store.js";
+export type { AppConfig, AppDeps } from "./deps.js";
+export type { AppEnv } from "./env.js";
+export { ApiError } from "./http/api-error.js";
+export { consoleJsonLogger, type Logger, silentLogger } from "./logger.js";
+export { bootstrapFirstOrg, loadPageTokenSecret } from "./orgs/bootstrap.js";
+export type { DialectName } from "./store/dialect.js";
+export { type Executor, Store } from "./store/store.js";
+export { type Clock, systemClock } from "./util/clock.js";
+export { type IdGenerator, randomIds } from "./util/ids.js";

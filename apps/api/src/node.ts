@@ -1,0 +1,4 @@
+export { LocalBlobStore } from "./blobs/local-blob-store.js";
+export { openSqliteStore } from "./store/sqlite/open-sqlite.js";
+export { loadConfig, type NodeConfig } from "./node/config.js";
+export { startNodeServer, type RunningServer } from "./node/server.js";

@@ -1,0 +1,74 @@
+import { type ServerType, serve } from "@hono/node-server";
+import { createApp } from "../app.js";
+import { LocalBlobStore } from "../blobs/local-blob-store.js";
+import type { Logger } from "../logger.js";
+import { type BootstrapResult, bootstrapFirstOrg, loadPageTokenSecret } from "../orgs/bootstrap.js";
+import { openSqliteStore } from "../store/sqlite/open-sqlite.js";
+import type { Store } from "../store/store.js";
+import { systemClock } from "../util/clock.js";
+import { randomIds } from "../util/ids.js";
+import type { NodeConfig } from "./config.js";
+import { join } from "node:path";
+
+/** A started server: its address, what the first start created, and how to stop it. */
+export interface RunningServer {
+  port: number;
+  url: string;
+  store: Store;
+  bootstrap: BootstrapResult | undefined;
+  /** Stops accepting connections, waits for in-flight requests, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store the configuration names. */
+export async function openStore(config: NodeConfig): Promise<Store> {
+  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    const { openPostgresStore } = await import("../store/postgres/open-postgres.js");
+    return openPostgresStore(config.databaseUrl);
+  }
+  if (config.databaseUrl) {
+    throw new Error("DATABASE_URL must be a postgres:// URL; unset it to use the embedded SQLite store");
+  }
+  return openSqliteStore(join(config.dataDir, "sortie.sqlite"));
+}
+
+/**
+ * Starts the API on Node.js: opens the store, runs migrations, creates the
+ * first org on first start, and listens.
+ */
+export async function startNodeServer(config: NodeConfig, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(config);
+  await store.migrate();
+
+  const bootstrap = await bootstrapFirstOrg(store, systemClock, randomIds, {
+    adminApiKey: config.adminApiKey,
+    orgId: config.orgId,
+  });
+  const pageTokenSecret = await loadPageTokenSecret(store);
+
+  const app = createApp({
+    store,
+    blobs: new LocalBlobStore(config.blobDir),
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+    config: { pageTokenSecret, jsonBodyLimitBytes: config.jsonBodyLimitBytes },
+  });
+
+  const server: ServerType = await new Promise((resolveServer) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(started));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+
+  return {
+    port,
+    url: `http://${config.host}:${port}`,
+    store,
+    bootstrap,
+    async close() {
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import {
+  applyMetadataChangeset,
+  FileRecordSchema,
+  isMetadataChangesetEmpty,
+  UpdateFileRequestSchema,
+} from "@sortie/domain";
+import type { Hono } from "hono";
+import { visibleOrgs } from "../auth/org-scope.js";
+import { requireDevices } from "../devices/lookup.js";
+import type { AppEnv, Caller } from "../env.js";
+import { type FileRow, toFileRecord } from "../files/records.js";
+import { deleteFiles, syncFileWindow } from "../files/window-sync.js";
+import { ApiError } from "../http/api-error.js";
+import { nowNs, param } from "../http/context.js";
+import { readJsonBody, sendData } from "../http/json.js";
+import { documented } from "../http/openapi.js";
+import { parseInput } from "../http/validate.js";
+import type { Executor } from "../store/store.js";
+import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
+
+const TAG = "Files";
+
+/** Reads a file among the orgs the caller may see; any other is a 404. */
+export async function findFile(db: Executor, caller: Caller, fileId: string): Promise<FileRow> {
+  const orgs = visibleOrgs(caller);
+  const row = orgs.length
+    ? await db.selectFrom("files").selectAll().where("file_id", "=", fileId).where("org_id", "in", orgs).executeTakeFirst()
+    : undefined;
+  if (!row) throw ApiError.notFound("File", fileId);
+  return row;
+}
+
+/** Registers the file routes: read, update (window, offset, metadata) and delete. */
+export function registerFileRoutes(app: Hono<AppEnv>): void {
+  app.get(
+    "/v1/files/id/:file_id",
+    documented({ tag: TAG, summary: "Get a file", data: FileRecordSchema }),
+    async (c) => sendData(c, toFileRecord(await findFile(c.var.deps.store.db, c.var.caller, param(c, "file_id")))),
+  );
+
+  app.put(
+    "/v1/files/id/:file_id",
+    documented({
+      tag: TAG,
+      summary: "Update a file",
+      description:
+        "Sets an explicit Unix window (start_time_ns and end_time_ns together), or time_offset_ns to place a relative recording's own clock in Unix time; null clears either. The bounds of every session holding the file are recomputed in the same transaction.",
+      body: UpdateFileRequestSchema,
+      data: FileRecordSchema,
+    }),
+    async (c) => {
+      const request = parseInput(UpdateFileRequestSchema, await readJsonBody(c));
+      const { store } = c.var.deps;
+      const fileId = param(c, "file_id");
+      const file = await findFile(store.db, c.var.caller, fileId);
+      const now = nowNs(c);
+
+      const row = await store.transaction(async (tx) => {
+        const changes: Partial<FileRow> = { modified_ns: now, modified_by: c.var.caller.userId };
+        if ("start_time_ns" in request) {
+          changes.explicit_start_ns = request.start_time_ns ?? null;
+          changes.explicit_end_ns = request.end_time_ns ?? null;
+        }
+        if ("time_offset_ns" in request) {
+          if (request.time_offset_ns != null && file.recorded_start_ns === null) {
+            throw ApiError.invalidAt(
+              "time_offset_ns",
+              `file '${fileId}' has no recorded window to shift (it was registered or is not indexed yet); set start_time_ns and end_time_ns instead`,
+            );
+          }
+          changes.time_offset_ns = request.time_offset_ns ?? null;
+        }
+        if ("device_id" in request) {
+          if (request.device_id) await requireDevices(tx, file.org_id, [request.device_id]);
+          changes.device_id = request.device_id ?? null;
+        }
+        if (!isMetadataChangesetEmpty(request.metadata_changeset)) {
+          const current = await tx.selectFrom("files").select(["tags", "metadata"]).where("file_id", "=", fileId).executeTakeFirstOrThrow();
+          const applied = applyMetadataChangeset(
+            { tags: readTags(current.tags), metadata: readMetadata(current.metadata) },
+            request.metadata_changeset,
+          );
+          if (!applied.ok) {
+            throw ApiError.invalid(applied.details.map((detail) => ({ ...detail, path: `metadata_changeset.${detail.path}` })));
+          }
+          changes.tags = writeJson(applied.value.tags);
+          changes.metadata = writeJson(applied.value.metadata);
+        }
+
+        await tx.updateTable("files").set(changes).where("file_id", "=", fileId).execute();
+        await syncFileWindow(tx, fileId, now);
+        return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
+      });
+      return sendData(c, toFileRecord(row));
+    },
+  );
+
+  app.delete(
+    "/v1/files/id/:file_id",
+    documented({
+      tag: TAG,
+      summary: "Delete a file",
+      description: "Removes the file's contributions from every session and recomputes their bounds in the same transaction.",
+      data: null,
+    }),
+    async (c) => {
+      const { store, blobs } = c.var.deps;
+      const file = await findFile(store.db, c.var.caller, param(c, "file_id"));
+      const now = nowNs(c);
+      const blobKeys = await store.transaction((tx) => deleteFiles(tx, [file.file_id], now));
+      await blobs.deleteMany(blobKeys);
+      return sendData(c, null);
+    },
+  );
+}

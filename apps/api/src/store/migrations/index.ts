@@ -1,0 +1,25 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { DialectName } from "../dialect.js";
+import * as initial from "./0001-initial.js";
+
+type VersionedMigration = {
+  up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
+};
+
+// Versions run in the order of their names; a released version never changes.
+const MIGRATIONS: Record<string, VersionedMigration> = {
+  "0001-initial": initial,
+};
+
+/** Provides the migrations of one dialect to Kysely's Migrator. */
+export class StoreMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(MIGRATIONS)) {
+      migrations[name] = { up: (db) => migration.up(db, this.dialect) };
+    }
+    return migrations;
+  }
+}

@@ -1,0 +1,58 @@
+import { type Kysely, Migrator, type SelectQueryBuilder, type Transaction } from "kysely";
+import type { DialectName } from "./dialect.js";
+import { StoreMigrationProvider } from "./migrations/index.js";
+import type { Database } from "./schema.js";
+
+/** A connection or transaction that repository functions run their queries on. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The store every route uses: one asynchronous, dialect-neutral interface over
+ * SQLite, PostgreSQL and D1. Queries go through Kysely; each write runs in one
+ * transaction through `transaction`.
+ */
+export class Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  /**
+   * Locks the rows a query selects until the transaction ends, so concurrent
+   * writers of the same session run one after another. SQLite needs no row
+   * lock: its one connection runs one transaction at a time.
+   */
+  forUpdate<O>(
+    query: SelectQueryBuilder<Database, keyof Database, O>,
+  ): SelectQueryBuilder<Database, keyof Database, O> {
+    return this.dialect === "postgres" ? query.forUpdate() : query;
+  }
+
+  /** Runs the pending migrations; throws with the failing migration's name. */
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: new StoreMigrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((result) => result.status === "Error");
+    if (error) {
+      const name = failed ? ` in migration ${failed.migrationName}` : "";
+      throw new Error(`database migration failed${name}: ${(error as Error).message ?? error}`);
+    }
+  }
+
+  /** Checks that the database answers a query; used by `/ready`. */
+  async ping(): Promise<void> {
+    await this.db.selectFrom("server_settings").select("name").limit(1).execute();
+  }
+
+  /** Closes the connections. */
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}
