@@ -3,6 +3,22 @@ import type { DialectName } from "./dialect.js";
 import { StoreMigrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
+const MAX_ATTEMPTS = 5;
+
+// PostgreSQL's serialization failure and deadlock: the transaction rolled back.
+const RETRYABLE_CODES = new Set(["40001", "40P01"]);
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === "object" && error !== null && RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
+}
+
+/** Tells whether an error is a unique-constraint violation of SQLite or PostgreSQL. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: string }).code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
 /** A connection or transaction that repository functions run their queries on. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -18,9 +34,20 @@ export class Store {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
-  /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
-  transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
+  /**
+   * Runs `work` in one transaction; it commits when `work` resolves and rolls
+   * back when it throws. On PostgreSQL a transaction chosen as a deadlock or
+   * serialization victim has changed nothing and runs again, up to 5 times.
+   */
+  async transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
   }
 
   /**

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { parseJson, stringifyJson } from "@sortie/domain";
+import type { Hono } from "hono";
+import { createApp } from "../../src/app.js";
+import { LocalBlobStore } from "../../src/blobs/local-blob-store.js";
+import type { AppEnv } from "../../src/env.js";
+import { silentLogger } from "../../src/logger.js";
+import { bootstrapFirstOrg, loadPageTokenSecret } from "../../src/orgs/bootstrap.js";
+import { openPostgresStore } from "../../src/store/postgres/open-postgres.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite.js";
+import type { Store } from "../../src/store/store.js";
+import { type Clock, systemClock } from "../../src/util/clock.js";
+import { randomIds } from "../../src/util/ids.js";
+import { createPostgresDatabase, type TestDialect } from "./databases.js";
+
+/** A response as tests read it: status, headers and the body parsed with the int64-exact codec. */
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests index into response bodies freely.
+  body: any;
+  text: string;
+}
+
+/** Options of one test request. */
+export interface RequestOptions {
+  /** Request body; written with the int64-exact codec unless it is a string. */
+  body?: unknown;
+  /** API key; the admin key by default, `null` for none. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A Sortie API on a fresh store, called in-process through `app.request`. */
+export interface TestApi {
+  dialect: TestDialect;
+  app: Hono<AppEnv>;
+  store: Store;
+  adminKey: string;
+  orgId: string;
+  userId: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  get(path: string, options?: RequestOptions): Promise<TestResponse>;
+  post(path: string, body?: unknown, options?: RequestOptions): Promise<TestResponse>;
+  put(path: string, body?: unknown, options?: RequestOptions): Promise<TestResponse>;
+  delete(path: string, body?: unknown, options?: RequestOptions): Promise<TestResponse>;
+  /** Serves the same app over real HTTP on 127.0.0.1 and a free port. */
+  listen(): Promise<{ url: string; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** Options of a test API. */
+export interface TestApiOptions {
+  clock?: Clock;
+  jsonBodyLimitBytes?: number;
+}
+
+/**
+ * Starts the app on a new SQLite file or a new PostgreSQL database, migrated
+ * and bootstrapped with one org, an admin user and an admin key.
+ */
+export async function startTestApi(dialect: TestDialect, options: TestApiOptions = {}): Promise<TestApi> {
+  const dir = await mkdtemp(join(tmpdir(), "sortie-test-"));
+  const database = dialect === "postgres" ? await createPostgresDatabase() : undefined;
+  const store = database ? await openPostgresStore(database.url) : await openSqliteStore(join(dir, "sortie.sqlite"));
+  await store.migrate();
+
+  const clock = options.clock ?? systemClock;
+  const bootstrap = await bootstrapFirstOrg(store, clock, randomIds, { orgName: "Test org" });
+  if (!bootstrap) throw new Error("test store was not empty");
+
+  const app = createApp({
+    store,
+    blobs: new LocalBlobStore(join(dir, "blobs")),
+    clock,
+    ids: randomIds,
+    logger: silentLogger,
+    config: {
+      pageTokenSecret: await loadPageTokenSecret(store),
+      jsonBodyLimitBytes: options.jsonBodyLimitBytes ?? 1024 * 1024,
+    },
+  });
+
+  const request = async (method: string, path: string, requestOptions: RequestOptions = {}) => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    const key = requestOptions.key === undefined ? bootstrap.apiKey : requestOptions.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (requestOptions.body !== undefined) {
+      body = typeof requestOptions.body === "string" ? requestOptions.body : stringifyJson(requestOptions.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await app.request(path, { method, headers, body });
+    return readResponse(response);
+  };
+
+  return {
+    dialect,
+    app,
+    store,
+    adminKey: bootstrap.apiKey,
+    orgId: bootstrap.orgId,
+    userId: bootstrap.userId,
+    request,
+    get: (path, options) => request("GET", path, options),
+    post: (path, body, options) => request("POST", path, { ...options, body }),
+    put: (path, body, options) => request("PUT", path, { ...options, body }),
+    delete: (path, body, options) => request("DELETE", path, { ...options, body }),
+    async listen() {
+      const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+      });
+      const { port } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    },
+    async close() {
+      await store.close();
+      await database?.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads a fetch response as a test response. */
+export async function readResponse(response: Response): Promise<TestResponse> {
+  const text = await response.text();
+  let body: unknown = text;
+  if (text && (response.headers.get("content-type") ?? "").includes("json")) body = parseJson(text);
+  return { status: response.status, headers: response.headers, body, text };
+}
