@@ -24,7 +24,21 @@ export async function apiKeyFromSecret(secret: string): Promise<NewApiKey> {
   return { secret, secretHash: await hashApiKey(secret), prefix: secret.slice(0, 8) };
 }
 
-/** The stored form of a key. */
-export function hashApiKey(secret: string): Promise<string> {
-  return sha256Hex(secret);
+const HASH_CACHE_SIZE = 1000;
+const hashes = new Map<string, string>();
+
+/**
+ * The stored form of a key. Recent hashes are kept in memory because Web
+ * Crypto's digest costs more than the rest of a primary-key read; the key
+ * itself is still checked against the store (revocation, expiry) on every
+ * request.
+ */
+export async function hashApiKey(secret: string): Promise<string> {
+  const cached = hashes.get(secret);
+  if (cached !== undefined) return cached;
+
+  const hash = await sha256Hex(secret);
+  if (hashes.size >= HASH_CACHE_SIZE) hashes.delete(hashes.keys().next().value as string);
+  hashes.set(secret, hash);
+  return hash;
 }

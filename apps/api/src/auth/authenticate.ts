@@ -2,8 +2,34 @@ import type { Role } from "@sortie/domain";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../http/api-error.js";
+import { queryTemplate } from "../store/query-template.js";
 import { msToNs } from "../util/clock.js";
 import { hashApiKey } from "./api-keys.js";
+
+const selectKeyWithMemberships = queryTemplate<
+  {
+    key_id: string;
+    user_id: string;
+    expires_ns: bigint | null;
+    revoked_ns: bigint | null;
+    org_id: string | null;
+    role: string | null;
+  },
+  { secretHash: string }
+>((db, slot) =>
+  db
+    .selectFrom("api_keys")
+    .leftJoin("memberships", "memberships.user_id", "api_keys.user_id")
+    .select([
+      "api_keys.key_id",
+      "api_keys.user_id",
+      "api_keys.expires_ns",
+      "api_keys.revoked_ns",
+      "memberships.org_id",
+      "memberships.role",
+    ])
+    .where("api_keys.secret_hash", "=", slot("secretHash")),
+);
 
 const ORG_HEADERS = ["x-roboto-org-id", "x-org-id", "x-roboto-resource-owner-id"] as const;
 
@@ -23,19 +49,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 
     const { store, clock } = c.var.deps;
     const secretHash = await hashApiKey(match[1] as string);
-    const rows = await store.db
-      .selectFrom("api_keys")
-      .leftJoin("memberships", "memberships.user_id", "api_keys.user_id")
-      .select([
-        "api_keys.key_id",
-        "api_keys.user_id",
-        "api_keys.expires_ns",
-        "api_keys.revoked_ns",
-        "memberships.org_id",
-        "memberships.role",
-      ])
-      .where("api_keys.secret_hash", "=", secretHash)
-      .execute();
+    const rows = await selectKeyWithMemberships(store.db, { secretHash });
 
     const key = rows[0];
     if (!key) throw ApiError.unauthorized("Invalid API key: no such key exists; check the key or create a new one");
@@ -49,7 +63,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       if (row.org_id && row.role) roles.set(row.org_id, row.role as Role);
     }
 
-    const requestedOrgId = ORG_HEADERS.map((name) => c.req.header(name)).find((value) => value);
+    const requestedOrgId =
+      c.req.header(ORG_HEADERS[0]) || c.req.header(ORG_HEADERS[1]) || c.req.header(ORG_HEADERS[2]) || undefined;
     c.set("caller", { userId: key.user_id, keyId: key.key_id, roles, requestedOrgId });
     await next();
   };

@@ -44,18 +44,12 @@ export async function readJsonBody(c: Context, limitBytes: number = LIMITS.jsonB
 
 /** Sends `{"data": value}` with 64-bit integers written exactly. */
 export function sendData(c: Context, data: unknown, status: 200 | 201 = 200, headers?: Record<string, string>): Response {
-  return new Response(stringifyJson({ data }), {
-    status,
-    headers: { ...JSON_HEADERS, ...headers, "x-request-id": c.get("requestId") ?? "" },
-  });
+  return c.body(stringifyJson({ data }), status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS);
 }
 
 /** Sends a JSON document as is, with 64-bit integers written exactly. */
 export function sendJson(c: Context, body: unknown, status: number): Response {
-  return new Response(stringifyJson(body), {
-    status,
-    headers: { ...JSON_HEADERS, "x-request-id": c.get("requestId") ?? "" },
-  });
+  return c.body(stringifyJson(body), status as 200, JSON_HEADERS);
 }
 
 function bodyTooLarge(limitBytes: number): ApiError {

@@ -11,8 +11,8 @@ const JSON_SCHEMA_OPTIONS = {
   },
 };
 
-/** The documented shape of a request body or a response's `data`. */
-export function schemaOf(schema: v.GenericSchema) {
+// The documented shape of a request body or a response.
+function schemaOf(schema: v.GenericSchema): ReturnType<typeof resolver> {
   return resolver(schema as never, { options: JSON_SCHEMA_OPTIONS });
 }
 

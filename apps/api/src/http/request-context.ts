@@ -6,6 +6,16 @@ import { randomToken } from "../util/ids.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+// Request ids are a random prefix per process and a counter: unique across
+// nodes without drawing random bytes on every request.
+const REQUEST_ID_PREFIX = `req_${randomToken(10)}`;
+let requestCounter = 0;
+
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, "0")}`;
+}
+
 /**
  * Gives every request its id (the caller's `X-Request-Id` when well formed,
  * else a new one), the app's dependencies, and one structured log line with
@@ -16,14 +26,15 @@ export function requestContext(deps: AppDeps, pageTokens: PageTokens): Middlewar
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header("x-request-id");
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomToken(20)}`;
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
     c.set("requestId", requestId);
     c.set("deps", deps);
     c.set("pageTokens", pageTokens);
+    // Set before the handler runs, so every response made with the context carries it.
+    c.header("x-request-id", requestId);
 
     await next();
 
-    c.header("x-request-id", requestId);
     const status = c.res.status;
     const fields = {
       request_id: requestId,

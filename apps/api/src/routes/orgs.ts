@@ -138,7 +138,10 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
       const now = nowNs(c);
       const expiresNs = request.expires ? (parseRfc3339Ns(request.expires) ?? null) : null;
       if (request.expires && expiresNs === null) {
-        throw ApiError.invalidAt("expires", "must be an RFC 3339 date-time with an offset, such as 2027-01-01T00:00:00Z");
+        throw ApiError.invalidAt(
+          "expires",
+          "must be an RFC 3339 date-time with an offset between the years 1677 and 2262 (the range of int64 nanoseconds), such as 2027-01-01T00:00:00Z",
+        );
       }
       const key = await store.transaction((tx) => insertKey(tx, ids.next("ak_"), c.var.caller.userId, request.name, now, expiresNs));
       return sendData(c, key);

@@ -28,6 +28,7 @@ import {
   attachDevices,
   createSession,
   readSessionRow,
+  toRecord,
   toRecords,
   updateSession,
 } from "../sessions/service.js";
@@ -49,7 +50,7 @@ function sessionKeyFromUrl(url: string): string {
 }
 
 async function sendSession(c: Context<AppEnv>, row: SessionRow): Promise<Response> {
-  const [record] = await toRecords(c.var.deps.store.db, [row]);
+  const record = await toRecord(c.var.deps.store.db, row);
   return sendData(c, record, 200, { etag: sessionEtag(row) });
 }
 

@@ -1,8 +1,13 @@
 import { visibleOrgs } from "../auth/org-scope.js";
 import type { Caller } from "../env.js";
 import { ApiError } from "../http/api-error.js";
+import { queryTemplate } from "../store/query-template.js";
 import type { Executor, Store } from "../store/store.js";
 import type { SessionRow } from "./records.js";
+
+const selectSessionInOrg = queryTemplate<SessionRow, { sessionId: string; orgId: string }>((db, slot) =>
+  db.selectFrom("sessions").selectAll().where("session_id", "=", slot("sessionId")).where("org_id", "=", slot("orgId")),
+);
 
 /**
  * Reads a session by id among the orgs the caller may see; another org's
@@ -10,6 +15,11 @@ import type { SessionRow } from "./records.js";
  */
 export async function findSession(db: Executor, caller: Caller, sessionId: string): Promise<SessionRow> {
   const orgs = visibleOrgs(caller);
+  if (orgs.length === 1) {
+    const [row] = await selectSessionInOrg(db, { sessionId, orgId: orgs[0] as string });
+    if (!row) throw ApiError.notFound("Session", sessionId);
+    return row;
+  }
   const row = orgs.length
     ? await db
         .selectFrom("sessions")

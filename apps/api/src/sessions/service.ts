@@ -146,6 +146,12 @@ export async function readSessionRow(db: Executor, sessionId: string): Promise<S
   return db.selectFrom("sessions").selectAll().where("session_id", "=", sessionId).executeTakeFirstOrThrow();
 }
 
+/** Turns one row into its record with its custom-field object. */
+export async function toRecord(db: Executor, row: SessionRow): Promise<SessionRecord> {
+  const objects = await loadCustomFieldObjects(db, row.org_id, "session", [row.session_id]);
+  return toSessionRecord(row, objects.get(row.session_id) ?? {});
+}
+
 /** Turns rows into records with their custom-field objects, one query for the whole page. */
 export async function toRecords(db: Executor, rows: readonly SessionRow[]): Promise<SessionRecord[]> {
   const byOrg = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect.js";
-import * as initial from "./0001-initial.js";
+import { up as initial } from "./0001-initial.js";
 
 type VersionedMigration = {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -8,7 +8,7 @@ type VersionedMigration = {
 
 // Versions run in the order of their names; a released version never changes.
 const MIGRATIONS: Record<string, VersionedMigration> = {
-  "0001-initial": initial,
+  "0001-initial": { up: initial },
 };
 
 /** Provides the migrations of one dialect to Kysely's Migrator. */
