@@ -1,7 +1,14 @@
 import * as v from "valibot";
 import type { ErrorDetail } from "../errors/codes.js";
 import { LIMITS } from "../limits.js";
-import { dedupeTags, MetadataSchema, TagSchema } from "../validation/common.js";
+import {
+  dedupeTags,
+  jsonByteLength,
+  jsonDepth,
+  MetadataSchema,
+  rejectArrays,
+  TagSchema,
+} from "../validation/common.js";
 
 const PathSchema = v.pipe(
   v.string("each path must be a string"),
@@ -13,18 +20,20 @@ const PathSchema = v.pipe(
  * Changes to tags and metadata, applied by `applyMetadataChangeset`. Every key
  * may be absent or `null`, meaning no change of that kind.
  */
-export const MetadataChangesetSchema = v.object({
-  put_tags: v.nullish(v.array(TagSchema, "must be an array of strings")),
-  remove_tags: v.nullish(v.array(TagSchema, "must be an array of strings")),
-  put_fields: v.nullish(MetadataSchema),
-  remove_fields: v.nullish(
-    v.pipe(
-      v.array(PathSchema, "must be an array of dot paths"),
-      v.maxLength(LIMITS.changesetPaths, `must hold at most ${LIMITS.changesetPaths} paths`),
+export const MetadataChangesetSchema = rejectArrays(
+  v.object({
+    put_tags: v.nullish(v.array(TagSchema, "must be an array of strings")),
+    remove_tags: v.nullish(v.array(TagSchema, "must be an array of strings")),
+    put_fields: v.nullish(MetadataSchema),
+    remove_fields: v.nullish(
+      v.pipe(
+        v.array(PathSchema, "must be an array of dot paths"),
+        v.maxLength(LIMITS.changesetPaths, `must hold at most ${LIMITS.changesetPaths} paths`),
+      ),
     ),
-  ),
-  replace_all: v.nullish(v.boolean("must be true or false")),
-});
+    replace_all: v.nullish(v.boolean("must be true or false")),
+  }),
+);
 
 /** A parsed metadata changeset. */
 export type MetadataChangeset = v.InferOutput<typeof MetadataChangesetSchema>;
@@ -66,7 +75,8 @@ export function isMetadataChangesetEmpty(changeset: MetadataChangeset | null | u
  * `remove_fields` deletes by dot path, ignores paths that do not exist and
  * removes containers the deletion left empty, up to the root. With
  * `replace_all`, tags become `put_tags`, metadata becomes `put_fields` with its
- * keys taken literally, and the removes then apply.
+ * keys taken literally, and the removes then apply. A result beyond the entity
+ * limits (`LIMITS.tagsPerEntity`, `metadataDepth`, `metadataBytes`) is invalid.
  */
 export function applyMetadataChangeset(
   state: TaggedState,
@@ -87,7 +97,10 @@ export function applyMetadataChangeset(
     tags = tags.filter((tag) => !removed.has(tag));
   }
   if (tags.length > LIMITS.tagsPerEntity) {
-    return invalid("put_tags", `the entity would hold ${tags.length} tags, more than the limit of ${LIMITS.tagsPerEntity}`);
+    return invalid(
+      "put_tags",
+      `the entity would hold ${tags.length} tags, more than the limit of ${LIMITS.tagsPerEntity}`,
+    );
   }
 
   let metadata: Record<string, unknown>;
@@ -105,7 +118,24 @@ export function applyMetadataChangeset(
     if (problem) return invalid("remove_fields", problem);
   }
 
+  const limitProblem = metadataLimitProblem(metadata);
+  if (limitProblem) return invalid("put_fields", limitProblem);
+
   return { ok: true, value: { tags, metadata } };
+}
+
+// Puts into existing metadata can grow it past the limits that each request
+// body already meets on its own.
+function metadataLimitProblem(metadata: Record<string, unknown>): string | undefined {
+  const depth = jsonDepth(metadata);
+  if (depth > LIMITS.metadataDepth) {
+    return `the metadata would nest ${depth} levels deep, more than the limit of ${LIMITS.metadataDepth}; put flatter values`;
+  }
+  const bytes = jsonByteLength(metadata);
+  if (bytes > LIMITS.metadataBytes) {
+    return `the metadata would take ${bytes} bytes as JSON, more than the limit of ${LIMITS.metadataBytes}; remove fields or put smaller values`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,36 +1,41 @@
 import * as v from "valibot";
 import type { ErrorDetail } from "../errors/codes.js";
+import { rejectArrays } from "../validation/common.js";
 import { FieldNameSchema } from "./definition.js";
 
 /**
  * Changes to custom-field values: `set_fields` sets values, `clear_fields`
  * removes them. A name may not appear in both.
  */
-export const CustomFieldChangesetSchema = v.pipe(
-  v.object({
-    set_fields: v.nullish(v.record(v.string(), v.unknown(), "must be an object of field values")),
-    clear_fields: v.nullish(v.array(FieldNameSchema, "must be an array of field names")),
-  }),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const set = dataset.value.set_fields ?? {};
-    for (const name of dataset.value.clear_fields ?? []) {
-      if (Object.hasOwn(set, name)) {
-        addIssue({
-          message: `'${name}' is both set and cleared; keep it in one of set_fields or clear_fields`,
-          path: [
-            {
-              type: "object",
-              origin: "value",
-              input: dataset.value,
-              key: "clear_fields",
-              value: dataset.value.clear_fields,
-            },
-          ],
-        });
+export const CustomFieldChangesetSchema = rejectArrays(
+  v.pipe(
+    v.object({
+      set_fields: v.nullish(
+        rejectArrays(v.record(v.string(), v.unknown(), "must be an object of field values")),
+      ),
+      clear_fields: v.nullish(v.array(FieldNameSchema, "must be an array of field names")),
+    }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const set = dataset.value.set_fields ?? {};
+      for (const name of dataset.value.clear_fields ?? []) {
+        if (Object.hasOwn(set, name)) {
+          addIssue({
+            message: `'${name}' is both set and cleared; keep it in one of set_fields or clear_fields`,
+            path: [
+              {
+                type: "object",
+                origin: "value",
+                input: dataset.value,
+                key: "clear_fields",
+                value: dataset.value.clear_fields,
+              },
+            ],
+          });
+        }
       }
-    }
-  }),
+    }),
+  ),
 );
 
 /** A parsed custom-field changeset. */

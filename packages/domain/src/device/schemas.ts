@@ -1,7 +1,12 @@
 import * as v from "valibot";
 import { MetadataChangesetSchema } from "../changeset/metadata-changeset.js";
 import { CustomFieldChangesetSchema } from "../custom-field/changeset.js";
-import { DeviceIdSchema, OptionalMetadataSchema, OptionalTagsSchema } from "../validation/common.js";
+import {
+  DeviceIdSchema,
+  OptionalMetadataSchema,
+  OptionalTagsSchema,
+  rejectArrays,
+} from "../validation/common.js";
 
 /** Request body of `POST /v1/devices/create`. Without `device_id`, the server makes a `dv_` id. */
 export const CreateDeviceRequestSchema = v.object({
@@ -9,7 +14,10 @@ export const CreateDeviceRequestSchema = v.object({
   name: v.nullish(v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters"))),
   tags: OptionalTagsSchema,
   metadata: OptionalMetadataSchema,
-  custom_fields: v.nullish(v.record(v.string(), v.unknown(), "must be an object of field values"), () => ({})),
+  custom_fields: v.nullish(
+    rejectArrays(v.record(v.string(), v.unknown(), "must be an object of field values")),
+    () => ({}),
+  ),
 });
 
 /** A parsed create-device request. */

@@ -68,6 +68,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
   if (status === 404) return ERROR_CODES.NotFound;
   if (status === 409) return ERROR_CODES.Conflict;
   if (status === 412) return ERROR_CODES.Condition;
+  if (status === 429) return ERROR_CODES.LimitExceeded;
   if (status >= 400 && status < 500) return ERROR_CODES.InvalidRequest;
   return ERROR_CODES.Service;
 }

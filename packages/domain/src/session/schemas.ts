@@ -7,6 +7,7 @@ import {
   IdSchema,
   OptionalMetadataSchema,
   OptionalTagsSchema,
+  rejectArrays,
 } from "../validation/common.js";
 
 const NameSchema = v.pipe(
@@ -28,7 +29,7 @@ export const SessionKeySchema = v.pipe(
 );
 
 const CustomFieldValuesSchema = v.nullish(
-  v.record(v.string(), v.unknown(), "must be an object of field values"),
+  rejectArrays(v.record(v.string(), v.unknown(), "must be an object of field values")),
   () => ({}),
 );
 

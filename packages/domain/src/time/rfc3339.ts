@@ -3,14 +3,16 @@ import { isInt64 } from "./int64.js";
 const NS_PER_MS = 1_000_000n;
 
 // Date-time with a mandatory offset (RFC 3339, section 5.6) and up to nine
-// fractional digits.
+// fractional digits. An offset's hours run from 00 to 23 and its minutes from
+// 00 to 59. parseRfc3339Ns checks the date and time fields against the calendar.
 const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /**
  * Parses an RFC 3339 date-time with an offset into nanoseconds since the Unix
  * epoch, keeping all nine fractional digits. Returns `undefined` for text that
- * is not such a date-time or lies outside the 64-bit range.
+ * is not such a date-time or lies outside the 64-bit range. A leap second
+ * (`:60`) is rejected too, because Unix time has no instant for it.
  */
 export function parseRfc3339Ns(text: string): bigint | undefined {
   const match = RFC3339.exec(text);
@@ -35,7 +37,8 @@ export function parseRfc3339Ns(text: string): bigint | undefined {
 
 /**
  * Formats nanoseconds since the Unix epoch as an RFC 3339 UTC string with as
- * many fractional digits as the value needs, at most nine.
+ * many fractional digits as the value needs, at most nine. Every 64-bit value
+ * (years 1677 to 2262) fits the four-digit year of the format.
  */
 export function formatRfc3339Ns(ns: bigint): string {
   let ms = ns / NS_PER_MS;

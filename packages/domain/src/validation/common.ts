@@ -1,6 +1,22 @@
 import * as v from "valibot";
 import { stringifyJson } from "../json/int64-json.js";
 import { LIMITS } from "../limits.js";
+import { describeReceived } from "../time/int64.js";
+
+/**
+ * Wraps an object or record schema so that it rejects arrays: the object and
+ * record schemas of Valibot 1.5.0 accept an array and read it as an object
+ * with index keys.
+ */
+export function rejectArrays<const TSchema extends v.GenericSchema>(schema: TSchema) {
+  return v.pipe(
+    v.custom<v.InferInput<TSchema>>(
+      (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+      (issue) => `must be a JSON object, received ${describeReceived(issue.input)}`,
+    ),
+    schema,
+  );
+}
 
 /** An identifier given in a path or body: 1 to 128 characters, no control characters. */
 export const IdSchema = v.pipe(
@@ -43,43 +59,50 @@ export function dedupeTags(tags: readonly string[]): string[] {
 
 /** A JSON object of free-form metadata, bounded in size and depth. */
 export const MetadataSchema = v.pipe(
-  v.record(v.string(), v.unknown(), "must be a JSON object"),
+  rejectArrays(v.record(v.string(), v.unknown(), "must be a JSON object")),
   v.check(
     (value) => jsonDepth(value) <= LIMITS.metadataDepth,
     `must not nest objects and arrays deeper than ${LIMITS.metadataDepth} levels`,
   ),
+  // Too deep a value already has its issue, and JSON.stringify would overflow
+  // the call stack on it.
   v.check(
-    (value) => jsonByteLength(value) <= LIMITS.metadataBytes,
+    (value) =>
+      jsonDepth(value) > LIMITS.metadataDepth || jsonByteLength(value) <= LIMITS.metadataBytes,
     `must be at most ${LIMITS.metadataBytes} bytes as JSON`,
   ),
 );
 
 /** A JSON object of metadata or `null`, read as `{}`. */
-export const OptionalMetadataSchema = v.pipe(
-  v.nullish(MetadataSchema),
-  v.transform((value) => value ?? {}),
-);
+export const OptionalMetadataSchema = v.nullish(MetadataSchema, () => ({}));
 
 /** A tag list or `null`, read as `[]`. */
-export const OptionalTagsSchema = v.pipe(
-  v.nullish(TagsSchema),
-  v.transform((value) => value ?? []),
-);
+export const OptionalTagsSchema = v.nullish(TagsSchema, () => []);
 
 /** Size of a value written as JSON, in UTF-8 bytes. */
 export function jsonByteLength(value: unknown): number {
   return new TextEncoder().encode(stringifyJson(value)).length;
 }
 
-/** Nesting depth of objects and arrays in a JSON value; a scalar has depth 0. */
+/**
+ * Nesting depth of objects and arrays in a JSON value; a scalar has depth 0.
+ * Walks one level at a time instead of recursing, so that no depth can
+ * overflow the call stack.
+ */
 export function jsonDepth(value: unknown): number {
-  if (typeof value !== "object" || value === null) return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, jsonDepth(child));
-    if (deepest > LIMITS.metadataDepth) break;
+  let depth = 0;
+  let level: object[] = typeof value === "object" && value !== null ? [value] : [];
+  while (level.length > 0) {
+    depth++;
+    const next: object[] = [];
+    for (const container of level) {
+      for (const child of Object.values(container)) {
+        if (typeof child === "object" && child !== null) next.push(child);
+      }
+    }
+    level = next;
   }
-  return deepest + 1;
+  return depth;
 }
 
 /** A page request: `limit` 1 to 1000 (default 100) and an opaque `page_token`. */

@@ -8,8 +8,15 @@ import type { ErrorDetail } from "../errors/codes.js";
 export function toErrorDetails(issues: readonly v.BaseIssue<unknown>[]): ErrorDetail[] {
   return issues.map((issue) => ({
     path: issuePath(issue),
-    reason: issue.message,
+    reason: isMissingKey(issue) ? "is required" : issue.message,
   }));
+}
+
+// Valibot reports a missing required key as `Invalid key: Expected "name" but
+// received undefined`, with the key as the last path item.
+function isMissingKey(issue: v.BaseIssue<unknown>): boolean {
+  const last = issue.path?.at(-1);
+  return issue.kind === "schema" && last?.origin === "key" && issue.input === undefined;
 }
 
 /** Formats the path of one Valibot issue as a dot path. */
@@ -28,11 +35,30 @@ export function summarizeDetails(details: readonly ErrorDetail[]): string {
 /** Result of validating input against a schema: the output, or the details of every problem. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; details: ErrorDetail[] };
 
-/** Validates input with a schema and never throws for bad input. */
+// Schema types whose Valibot 1.5.0 implementation reads an array as an object.
+const OBJECT_SCHEMA_TYPES = new Set([
+  "object",
+  "loose_object",
+  "strict_object",
+  "object_with_rest",
+  "record",
+]);
+
+/**
+ * Validates input with a schema and never throws for bad input. An array
+ * given where the schema expects an object is rejected at `body`.
+ */
 export function validate<const TSchema extends v.GenericSchema>(
   schema: TSchema,
   input: unknown,
 ): Validated<v.InferOutput<TSchema>> {
+  if (Array.isArray(input) && OBJECT_SCHEMA_TYPES.has(schema.type)) {
+    return {
+      ok: false,
+      details: [{ path: "body", reason: "must be a JSON object, received an array" }],
+    };
+  }
+
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, value: result.output };
   return { ok: false, details: toErrorDetails(result.issues) };
