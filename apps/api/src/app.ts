@@ -9,10 +9,12 @@ import { renderError } from "./http/error-handler.js";
 import { sendJson } from "./http/json.js";
 import { requestContext } from "./http/request-context.js";
 import { PageTokens } from "./pagination/page-token.js";
+import { registerCustomFieldRoutes } from "./routes/custom-fields.js";
 import { registerDatasetRoutes } from "./routes/datasets.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerFileRoutes } from "./routes/files.js";
 import { registerOrgRoutes } from "./routes/orgs.js";
+import { registerSearchRoutes } from "./routes/search.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 
 /** Version of the API, reported by `/health` and the OpenAPI document. */
@@ -47,11 +49,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.use("/v1/*", authenticate());
+  // Search before the session routes: `/v1/sessions/query` is not a session id.
+  registerSearchRoutes(app);
   registerSessionRoutes(app);
   registerDeviceRoutes(app);
   registerDatasetRoutes(app);
   registerFileRoutes(app);
   registerOrgRoutes(app);
+  registerCustomFieldRoutes(app);
 
   app.get(
     "/openapi.json",

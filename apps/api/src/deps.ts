@@ -10,6 +10,13 @@ export interface AppConfig {
   pageTokenSecret: string;
   /** Largest JSON request body, in bytes. */
   jsonBodyLimitBytes: number;
+  /** Most custom fields an org may have per entity type (`SORTIE_CUSTOM_FIELD_QUOTA`, default 100). */
+  customFieldQuota?: number;
+}
+
+/** Receives a nudge whenever a request has queued background work. */
+export interface JobNotifier {
+  wake(): void;
 }
 
 /** Everything the app needs from its runtime, so the same routes run on Node and on the edge. */
@@ -20,4 +27,6 @@ export interface AppDeps {
   ids: IdGenerator;
   logger: Logger;
   config: AppConfig;
+  /** Worker of this node; without one, queued jobs wait for another node's worker. */
+  jobs?: JobNotifier;
 }

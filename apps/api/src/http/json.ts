@@ -9,7 +9,10 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
  * reads as `{}` (Roboto's SDK sends none on some writes). A body over the
  * limit is a 413 and invalid JSON a 400; neither touches the store.
  */
-export async function readJsonBody(c: Context, limitBytes: number = LIMITS.jsonBodyBytes): Promise<unknown> {
+export async function readJsonBody(
+  c: Context,
+  limitBytes: number = c.get("deps")?.config.jsonBodyLimitBytes ?? LIMITS.jsonBodyBytes,
+): Promise<unknown> {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > limitBytes) throw bodyTooLarge(limitBytes);
 

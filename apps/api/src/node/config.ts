@@ -21,6 +21,10 @@ export interface NodeConfig {
   jsonBodyLimitBytes: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: string;
+  /** `SORTIE_CUSTOM_FIELD_QUOTA`, default 100: custom fields per org and entity type. */
+  customFieldQuota: number;
+  /** `SORTIE_JOB_POLL_MS`, default 500: how often an idle worker looks for background jobs. */
+  jobPollIntervalMs: number;
 }
 
 /** Reads the configuration from the environment; throws naming the variable when one is invalid. */
@@ -36,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     orgId: env.SORTIE_ORG_ID || undefined,
     jsonBodyLimitBytes: integer(env, "SORTIE_JSON_BODY_LIMIT", LIMITS.jsonBodyBytes, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? "info",
+    customFieldQuota: integer(env, "SORTIE_CUSTOM_FIELD_QUOTA", 100, 1, 100_000),
+    jobPollIntervalMs: integer(env, "SORTIE_JOB_POLL_MS", 500, 10, 60_000),
   };
 }
 

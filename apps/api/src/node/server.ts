@@ -8,6 +8,8 @@ import type { Store } from "../store/store.js";
 import { systemClock } from "../util/clock.js";
 import { randomIds } from "../util/ids.js";
 import type { NodeConfig } from "./config.js";
+import { createJobHandlers } from "../jobs/handlers.js";
+import { JobWorker } from "../jobs/worker.js";
 import { join } from "node:path";
 
 /** A started server: its address, what the first start created, and how to stop it. */
@@ -46,14 +48,23 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
   });
   const pageTokenSecret = await loadPageTokenSecret(store);
 
+  const worker = new JobWorker(store, systemClock, logger, createJobHandlers(store, systemClock), {
+    pollIntervalMs: config.jobPollIntervalMs,
+  });
   const app = createApp({
     store,
     blobs: new LocalBlobStore(config.blobDir),
     clock: systemClock,
     ids: randomIds,
     logger,
-    config: { pageTokenSecret, jsonBodyLimitBytes: config.jsonBodyLimitBytes },
+    config: {
+      pageTokenSecret,
+      jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+      customFieldQuota: config.customFieldQuota,
+    },
+    jobs: worker,
   });
+  worker.start();
 
   const server: ServerType = await new Promise((resolveServer) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(started));
@@ -68,6 +79,7 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
     bootstrap,
     async close() {
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await worker.stop();
       await store.close();
     },
   };

@@ -36,10 +36,10 @@ async function toRecords(db: Executor, rows: DeviceRow[]) {
   const objects = new Map<string, Record<string, unknown>>();
   for (const [orgId, ids] of byOrg) {
     for (const [id, object] of await loadCustomFieldObjects(db, orgId, "device", ids)) {
-      objects.set(`${orgId}/${id}`, object);
+      objects.set(`${orgId}\u0000${id}`, object);
     }
   }
-  return rows.map((row) => toDeviceRecord(row, objects.get(`${row.org_id}/${row.device_id}`) ?? {}));
+  return rows.map((row) => toDeviceRecord(row, objects.get(`${row.org_id}\u0000${row.device_id}`) ?? {}));
 }
 
 async function sendDevice(c: Context<AppEnv>, row: DeviceRow) {
@@ -104,7 +104,7 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
             modified_by: userId,
           })
           .execute();
-        await writeFieldValues(tx, orgId, "device", deviceId, { set: values, clear: [] });
+        await writeFieldValues(tx, store.dialect, orgId, "device", deviceId, values);
         return readDevice(tx, orgId, deviceId);
       });
       return sendDevice(c, row);
@@ -175,7 +175,7 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
         }
         if (request.custom_fields_changeset) {
           const values = await parseChangesetValues(tx, orgId, "device", request.custom_fields_changeset);
-          await writeFieldValues(tx, orgId, "device", deviceId, values);
+          await writeFieldValues(tx, store.dialect, orgId, "device", deviceId, values);
         }
         await tx.updateTable("devices").set(changes).where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
         return readDevice(tx, orgId, deviceId);
@@ -198,7 +198,7 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
       const orgId = await findDeviceOrg(store.db, c.var.caller, deviceId);
       await store.transaction(async (tx) => {
         await tx.deleteFrom("session_devices").where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
-        await deleteEntityValues(tx, "device", `${orgId}/${deviceId}`);
+        await deleteEntityValues(tx, orgId, "device", deviceId);
         await tx.deleteFrom("devices").where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
       });
       return sendData(c, null);

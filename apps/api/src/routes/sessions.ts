@@ -152,10 +152,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
       const { store } = c.var.deps;
       const sessionId = param(c, "session_id");
       await store.transaction(async (tx) => {
-        await lockSession(store, tx, c.var.caller, sessionId);
-        await deleteEntityValues(tx, "session", sessionId);
+        const session = await lockSession(store, tx, c.var.caller, sessionId);
+        await deleteEntityValues(tx, session.org_id, "session", sessionId);
         await tx.deleteFrom("session_files").where("session_id", "=", sessionId).execute();
         await tx.deleteFrom("session_devices").where("session_id", "=", sessionId).execute();
+        await tx.deleteFrom("session_tags").where("session_id", "=", sessionId).execute();
         await tx.deleteFrom("sessions").where("session_id", "=", sessionId).execute();
       });
       return sendData(c, null);

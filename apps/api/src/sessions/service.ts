@@ -19,6 +19,7 @@ import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
 import { recomputeSessionBounds } from "./bounds.js";
 import { insertContributions } from "./contributions.js";
 import { lockSession, touchSession } from "./lookup.js";
+import { writeSessionTags } from "./tags-index.js";
 import { type SessionRow, toSessionRecord } from "./records.js";
 
 /** Who writes and when: the acting user in one org, at one instant in Unix ns. */
@@ -69,13 +70,14 @@ export async function createSession(
       })
       .execute();
 
+    await writeSessionTags(tx, actor.orgId, newId, request.tags);
     await insertContributions(tx, actor.orgId, newId, request.files, actor.userId, actor.nowNs);
     const fileDevices = await devicesOfFiles(tx, request.files.map((file) => file.file_id));
     const deviceIds = [...new Set([...request.device_ids, ...fileDevices])];
     await requireDevices(tx, actor.orgId, deviceIds);
     await attachDevices(tx, actor, newId, deviceIds);
 
-    await writeFieldValues(tx, actor.orgId, "session", newId, { set: values, clear: [] });
+    await writeFieldValues(tx, store.dialect, actor.orgId, "session", newId, values);
     await recomputeSessionBounds(tx, newId);
     return readSessionRow(tx, newId);
   });
@@ -112,11 +114,12 @@ export async function updateSession(
       }
       changes.tags = writeJson(applied.value.tags);
       changes.metadata = writeJson(applied.value.metadata);
+      await writeSessionTags(tx, row.org_id, sessionId, applied.value.tags);
     }
 
     if (update.custom_fields_changeset) {
       const values = await parseChangesetValues(tx, row.org_id, "session", update.custom_fields_changeset);
-      await writeFieldValues(tx, row.org_id, "session", sessionId, values);
+      await writeFieldValues(tx, store.dialect, row.org_id, "session", sessionId, values);
     }
 
     if (Object.keys(changes).length) {

@@ -19,6 +19,11 @@ export interface Database {
   sessions: SessionTable;
   session_files: SessionFileTable;
   session_devices: SessionDeviceTable;
+  session_tags: SessionTagTable;
+  custom_fields: CustomFieldTable;
+  custom_field_values: CustomFieldValueTable;
+  jobs: JobTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface OrgTable {
@@ -170,4 +175,77 @@ export interface SessionDeviceTable {
   device_id: string;
   created_ns: bigint;
   created_by: string;
+}
+
+export interface SessionTagTable {
+  session_id: string;
+  org_id: string;
+  tag: string;
+}
+
+export interface CustomFieldTable {
+  field_id: string;
+  org_id: string;
+  entity_type: string;
+  field_name: string;
+  field_type: string;
+  display_name: string | null;
+  description: string | null;
+  /** JSON of the enum options, `null` for other types. */
+  options: string | null;
+  status: "creating" | "ready" | "deleting" | "failed";
+  last_error: string | null;
+  attempts: number;
+  created_ns: bigint;
+  created_by: string;
+  modified_ns: bigint;
+  modified_by: string;
+}
+
+/** One value of one field on one entity, in the column of its type; the others are null. */
+export interface CustomFieldValueTable {
+  field_id: string;
+  org_id: string;
+  entity_type: string;
+  /** `session_id` for sessions, `device_id` for devices (unique within the field's org). */
+  entity_id: string;
+  /** 1 or 0 on SQLite, boolean on PostgreSQL. */
+  value_boolean: number | boolean | null;
+  value_number: number | null;
+  /** Values of string and enum fields. */
+  value_string: string | null;
+  /** Values of timestamp fields, Unix ns. */
+  value_ns: bigint | null;
+}
+
+export interface JobTable {
+  job_id: string;
+  /** What to do, such as `index_file` or `custom_field_create`. */
+  kind: string;
+  org_id: string;
+  /** Id of the file or field the job works on. */
+  subject_id: string;
+  status: "queued" | "running" | "done" | "failed";
+  attempts: number;
+  /** Earliest time to run, Unix ns; retries move it forward with backoff. */
+  run_after_ns: bigint;
+  /** Worker holding the job, and until when; a lapsed lease makes the job claimable again. */
+  locked_by: string | null;
+  locked_until_ns: bigint | null;
+  last_error: string | null;
+  created_ns: bigint;
+  updated_ns: bigint;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: string;
+  idempotency_key: string;
+  /** SHA-256 of method, path and body: a reuse with another request is a 409. */
+  request_hash: string;
+  state: "in_progress" | "done";
+  response_status: number | null;
+  response_body: string | null;
+  response_etag: string | null;
+  created_ns: bigint;
+  expires_ns: bigint;
 }

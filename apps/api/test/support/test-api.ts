@@ -15,6 +15,8 @@ import { openSqliteStore } from "../../src/store/sqlite/open-sqlite.js";
 import type { Store } from "../../src/store/store.js";
 import { type Clock, systemClock } from "../../src/util/clock.js";
 import { randomIds } from "../../src/util/ids.js";
+import { createJobHandlers } from "../../src/jobs/handlers.js";
+import { JobWorker } from "../../src/jobs/worker.js";
 import { createPostgresDatabase, type TestDialect } from "./databases.js";
 
 /** A response as tests read it: status, headers and the body parsed with the int64-exact codec. */
@@ -57,6 +59,9 @@ export interface TestApi {
 export interface TestApiOptions {
   clock?: Clock;
   jsonBodyLimitBytes?: number;
+  customFieldQuota?: number;
+  /** Whether the app's job worker runs (default true); tests of failures run their own. */
+  startWorker?: boolean;
 }
 
 /**
@@ -73,6 +78,7 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
   const bootstrap = await bootstrapFirstOrg(store, clock, randomIds, { orgName: "Test org" });
   if (!bootstrap) throw new Error("test store was not empty");
 
+  const worker = new JobWorker(store, clock, silentLogger, createJobHandlers(store, clock), { pollIntervalMs: 50 });
   const app = createApp({
     store,
     blobs: new LocalBlobStore(join(dir, "blobs")),
@@ -82,8 +88,11 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
     config: {
       pageTokenSecret: await loadPageTokenSecret(store),
       jsonBodyLimitBytes: options.jsonBodyLimitBytes ?? 1024 * 1024,
+      customFieldQuota: options.customFieldQuota,
     },
+    jobs: worker,
   });
+  if (options.startWorker !== false) worker.start();
 
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...requestOptions.headers };
@@ -121,6 +130,7 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
       };
     },
     async close() {
+      await worker.stop();
       await store.close();
       await database?.drop();
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect.js";
 import { up as initial } from "./0001-initial.js";
+import { up as fieldsJobsIdempotency } from "./0002-fields-jobs-idempotency.js";
 
 type VersionedMigration = {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -9,6 +10,7 @@ type VersionedMigration = {
 // Versions run in the order of their names; a released version never changes.
 const MIGRATIONS: Record<string, VersionedMigration> = {
   "0001-initial": { up: initial },
+  "0002-fields-jobs-idempotency": { up: fieldsJobsIdempotency },
 };
 
 /** Provides the migrations of one dialect to Kysely's Migrator. */
