@@ -12,6 +12,8 @@ export interface AppConfig {
   jsonBodyLimitBytes: number;
   /** Most custom fields an org may have per entity type (`SORTIE_CUSTOM_FIELD_QUOTA`, default 100). */
   customFieldQuota?: number;
+  /** Largest recording one upload may stream, in bytes (`SORTIE_MAX_UPLOAD_BYTES`, default 100 GiB). */
+  maxUploadBytes?: number;
 }
 
 /** Receives a nudge whenever a request has queued background work. */

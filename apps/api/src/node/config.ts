@@ -23,6 +23,8 @@ export interface NodeConfig {
   logLevel: string;
   /** `SORTIE_CUSTOM_FIELD_QUOTA`, default 100: custom fields per org and entity type. */
   customFieldQuota: number;
+  /** `SORTIE_MAX_UPLOAD_BYTES`, default 100 GiB: the largest recording one upload may stream. */
+  maxUploadBytes: number;
   /** `SORTIE_JOB_POLL_MS`, default 500: how often an idle worker looks for background jobs. */
   jobPollIntervalMs: number;
 }
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     jsonBodyLimitBytes: integer(env, "SORTIE_JSON_BODY_LIMIT", LIMITS.jsonBodyBytes, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? "info",
     customFieldQuota: integer(env, "SORTIE_CUSTOM_FIELD_QUOTA", 100, 1, 100_000),
+    maxUploadBytes: integer(env, "SORTIE_MAX_UPLOAD_BYTES", 100 * 2 ** 30, 1, Number.MAX_SAFE_INTEGER),
     jobPollIntervalMs: integer(env, "SORTIE_JOB_POLL_MS", 500, 10, 60_000),
   };
 }

@@ -48,12 +48,13 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
   });
   const pageTokenSecret = await loadPageTokenSecret(store);
 
-  const worker = new JobWorker(store, systemClock, logger, createJobHandlers(store, systemClock), {
+  const blobs = new LocalBlobStore(config.blobDir);
+  const worker = new JobWorker(store, systemClock, logger, createJobHandlers(store, blobs, systemClock, logger), {
     pollIntervalMs: config.jobPollIntervalMs,
   });
   const app = createApp({
     store,
-    blobs: new LocalBlobStore(config.blobDir),
+    blobs,
     clock: systemClock,
     ids: randomIds,
     logger,
@@ -61,6 +62,7 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
       pageTokenSecret,
       jsonBodyLimitBytes: config.jsonBodyLimitBytes,
       customFieldQuota: config.customFieldQuota,
+      maxUploadBytes: config.maxUploadBytes,
     },
     jobs: worker,
   });

@@ -4,9 +4,14 @@ import {
   DatasetRecordSchema,
   FileRecordSchema,
   RegisterFileRequestSchema,
+  RelativePathSchema,
   SessionRecordSchema,
 } from "@sortie/domain";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
+import { BlobTooLargeError } from "../blobs/local-blob-store.js";
+import { INDEX_FILE_JOB } from "../files/indexing.js";
+import { enqueueJob } from "../jobs/queue.js";
+import type { Executor } from "../store/store.js";
 import { requireOrg } from "../auth/org-scope.js";
 import { findDataset, toDatasetRecord } from "../datasets/records.js";
 import { requireDevices } from "../devices/lookup.js";
@@ -25,6 +30,103 @@ import { createSession, toRecords } from "../sessions/service.js";
 import { writeJson } from "../util/json-columns.js";
 
 const TAG = "Datasets";
+const DEFAULT_MAX_UPLOAD_BYTES = 100 * 2 ** 30;
+
+async function uploadFile(c: Context<AppEnv>): Promise<Response> {
+  const { store, blobs, ids, config } = c.var.deps;
+  const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
+  const relativePath = parseInput(RelativePathSchema, c.req.query("relative_path") ?? "");
+  const deviceId = c.req.query("device_id") || dataset.device_id;
+  if (deviceId && deviceId !== dataset.device_id) await requireDevices(store.db, dataset.org_id, [deviceId]);
+  await requireFreePath(store.db, dataset.dataset_id, relativePath);
+
+  const body = c.req.raw.body;
+  if (!body) throw ApiError.invalidAt("body", "the upload body is empty; send the recording's bytes as the request body");
+  const maxBytes = config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) throw uploadTooLarge(maxBytes);
+
+  const fileId = ids.next("fl_");
+  const blobKey = `${dataset.org_id}/${fileId}`;
+  let stored: { size: number; sha256: string };
+  try {
+    stored = await blobs.put(blobKey, body, maxBytes);
+  } catch (error) {
+    if (error instanceof BlobTooLargeError) throw uploadTooLarge(maxBytes);
+    throw error;
+  }
+
+  const now = nowNs(c);
+  const userId = c.var.caller.userId;
+  try {
+    const row = await store.transaction(async (tx) => {
+      await requireFreePath(tx, dataset.dataset_id, relativePath);
+      await tx
+        .insertInto("files")
+        .values({
+          file_id: fileId,
+          org_id: dataset.org_id,
+          dataset_id: dataset.dataset_id,
+          relative_path: relativePath,
+          size: BigInt(stored.size),
+          content_hash: `sha256:${stored.sha256}`,
+          device_id: deviceId ?? null,
+          tags: "[]",
+          metadata: "{}",
+          origination: "upload",
+          blob_key: blobKey,
+          ingestion_status: "pending",
+          ingestion_error: null,
+          format: null,
+          time_base: null,
+          recorded_start_ns: null,
+          recorded_end_ns: null,
+          clock_offset_ns: null,
+          time_offset_ns: null,
+          explicit_start_ns: null,
+          explicit_end_ns: null,
+          start_time_ns: null,
+          end_time_ns: null,
+          created_ns: now,
+          created_by: userId,
+          modified_ns: now,
+          modified_by: userId,
+        })
+        .execute();
+      await enqueueJob(tx, { jobId: ids.next("jb_"), kind: INDEX_FILE_JOB, orgId: dataset.org_id, subjectId: fileId, nowNs: now });
+      return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
+    });
+    c.var.deps.jobs?.wake();
+    return sendData(c, toFileRecord(row));
+  } catch (error) {
+    await blobs.deleteMany([blobKey]);
+    throw error;
+  }
+}
+
+async function requireFreePath(db: Executor, datasetId: string, relativePath: string): Promise<void> {
+  const taken = await db
+    .selectFrom("files")
+    .select("file_id")
+    .where("dataset_id", "=", datasetId)
+    .where("relative_path", "=", relativePath)
+    .executeTakeFirst();
+  if (taken) {
+    throw ApiError.conflict(
+      `Dataset '${datasetId}' already holds '${relativePath}' as file ${taken.file_id}; choose another relative_path or delete that file first`,
+      [{ path: "relative_path", reason: "already taken", value: relativePath, existing_file_id: taken.file_id }],
+    );
+  }
+}
+
+function uploadTooLarge(maxBytes: number): ApiError {
+  return new ApiError(
+    "RobotoInvalidRequestException",
+    `The upload is larger than this server's limit of ${maxBytes} bytes (SORTIE_MAX_UPLOAD_BYTES); split the recording or raise the limit`,
+    [{ path: "body", reason: `larger than ${maxBytes} bytes` }],
+    413,
+  );
+}
 
 /** Registers the dataset routes, file registration and sessions by dataset. */
 export function registerDatasetRoutes(app: Hono<AppEnv>): void {
@@ -155,18 +257,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       const userId = c.var.caller.userId;
 
       const row = await store.transaction(async (tx) => {
-        const taken = await tx
-          .selectFrom("files")
-          .select("file_id")
-          .where("dataset_id", "=", dataset.dataset_id)
-          .where("relative_path", "=", request.relative_path)
-          .executeTakeFirst();
-        if (taken) {
-          throw ApiError.conflict(
-            `Dataset '${dataset.dataset_id}' already holds '${request.relative_path}' as file ${taken.file_id}; choose another relative_path or update that file`,
-            [{ path: "relative_path", reason: "already taken", value: request.relative_path, existing_file_id: taken.file_id }],
-          );
-        }
+        await requireFreePath(tx, dataset.dataset_id, request.relative_path);
         const deviceId = request.device_id ?? dataset.device_id;
         if (request.device_id) await requireDevices(tx, dataset.org_id, [request.device_id]);
         const hasWindow = request.start_time_ns != null && request.end_time_ns != null;
@@ -208,6 +299,18 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       });
       return sendData(c, toFileRecord(row));
     },
+  );
+
+  app.put(
+    "/v1/datasets/:dataset_id/files/upload",
+    documented({
+      tag: TAG,
+      summary: "Upload a recording",
+      description:
+        "Streams the raw request body (any size up to the server's upload limit, not bound by the JSON body limit) into blob storage, records its size and SHA-256, and starts indexing in the background: the file's ingestion_status goes from 'pending' to 'indexed' or 'failed'. Query parameters: relative_path (required), device_id (optional, defaults to the dataset's).",
+      data: FileRecordSchema,
+    }),
+    async (c) => uploadFile(c),
   );
 
   app.get(

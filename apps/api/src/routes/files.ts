@@ -1,17 +1,23 @@
 import {
   applyMetadataChangeset,
   FileRecordSchema,
+  type TopicRecord,
+  TopicRecordSchema,
   isMetadataChangesetEmpty,
   UpdateFileRequestSchema,
 } from "@sortie/domain";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
+import { INDEX_FILE_JOB } from "../files/indexing.js";
+import { compareTopics, fileTopics } from "../files/topics.js";
+import { enqueueJob } from "../jobs/queue.js";
+import { cursorString, readPage } from "../pagination/paginate.js";
 import { visibleOrgs } from "../auth/org-scope.js";
 import { requireDevices } from "../devices/lookup.js";
 import type { AppEnv, Caller } from "../env.js";
 import { type FileRow, toFileRecord } from "../files/records.js";
 import { deleteFiles, syncFileWindow } from "../files/window-sync.js";
 import { ApiError } from "../http/api-error.js";
-import { nowNs, param } from "../http/context.js";
+import { nowNs, pageQuery, param } from "../http/context.js";
 import { readJsonBody, sendData } from "../http/json.js";
 import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
@@ -19,6 +25,26 @@ import type { Executor } from "../store/store.js";
 import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
 
 const TAG = "Files";
+
+/** Pages an in-memory topic list, sorted by name and schema, with keyset tokens. */
+export async function pageOfTopics(c: Context<AppEnv>, listing: string, topics: TopicRecord[]) {
+  return readPage(c.var.pageTokens, pageQuery(c), {
+    listing,
+    async fetch(after, limit) {
+      if (!after) return topics.slice(0, limit);
+      const marker: TopicRecord = {
+        topic_name: cursorString(after[0]),
+        schema_name: after[1] === null ? null : cursorString(after[1]),
+        message_count: 0,
+        start_time_ns: null,
+        end_time_ns: null,
+      };
+      return topics.filter((topic) => compareTopics(topic, marker) > 0).slice(0, limit);
+    },
+    cursorOf: (topic) => [topic.topic_name, topic.schema_name],
+    toItems: (rows) => rows,
+  });
+}
 
 /** Reads a file among the orgs the caller may see; any other is a 404. */
 export async function findFile(db: Executor, caller: Caller, fileId: string): Promise<FileRow> {
@@ -91,6 +117,54 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
         await syncFileWindow(tx, fileId, now);
         return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
       });
+      return sendData(c, toFileRecord(row));
+    },
+  );
+
+  app.get(
+    "/v1/files/id/:file_id/topics",
+    documented({
+      tag: TAG,
+      summary: "List a file's topics",
+      description: "Topics found by indexing, with times in Unix ns (null while the file's clock is unknown), by name.",
+      pageItem: TopicRecordSchema,
+    }),
+    async (c) => {
+      const { db } = c.var.deps.store;
+      const file = await findFile(db, c.var.caller, param(c, "file_id"));
+      const topics = await fileTopics(db, file.file_id);
+      return sendData(c, await pageOfTopics(c, `file_topics:${file.file_id}`, topics));
+    },
+  );
+
+  app.post(
+    "/v1/files/id/:file_id/reindex",
+    documented({
+      tag: TAG,
+      summary: "Index a file again",
+      description: "Restarts indexing of an uploaded file; its ingestion_status returns to 'pending'.",
+      data: FileRecordSchema,
+    }),
+    async (c) => {
+      const { store, ids } = c.var.deps;
+      const file = await findFile(store.db, c.var.caller, param(c, "file_id"));
+      if (!file.blob_key) {
+        throw ApiError.invalidAt(
+          "file_id",
+          `file '${file.file_id}' was registered without bytes, so there is nothing to index; set its window with PUT /v1/files/id/{id}`,
+        );
+      }
+      const now = nowNs(c);
+      const row = await store.transaction(async (tx) => {
+        await tx
+          .updateTable("files")
+          .set({ ingestion_status: "pending", ingestion_error: null, modified_ns: now, modified_by: c.var.caller.userId })
+          .where("file_id", "=", file.file_id)
+          .execute();
+        await enqueueJob(tx, { jobId: ids.next("jb_"), kind: INDEX_FILE_JOB, orgId: file.org_id, subjectId: file.file_id, nowNs: now });
+        return tx.selectFrom("files").selectAll().where("file_id", "=", file.file_id).executeTakeFirstOrThrow();
+      });
+      c.var.deps.jobs?.wake();
       return sendData(c, toFileRecord(row));
     },
   );

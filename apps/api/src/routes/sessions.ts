@@ -7,7 +7,10 @@ import {
   SessionFileViewSchema,
   SessionRecordSchema,
   SessionUpdateSchema,
+  TopicRecordSchema,
 } from "@sortie/domain";
+import { sessionTopics } from "../files/topics.js";
+import { pageOfTopics } from "./files.js";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { requireOrg, visibleOrgs } from "../auth/org-scope.js";
@@ -285,6 +288,23 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
         return readSessionRow(tx, sessionId);
       });
       return sendSession(c, row);
+    },
+  );
+
+  app.get(
+    "/v1/sessions/id/:session_id/topics",
+    documented({
+      tag: TAG,
+      summary: "List the topics of a session",
+      description:
+        "Topics whose data overlaps the window of a contribution of their file (a clipped contribution clips them), one entry per topic name and schema across files, by name. message_count sums each file's count once.",
+      pageItem: TopicRecordSchema,
+    }),
+    async (c) => {
+      const { db } = c.var.deps.store;
+      const session = await findSession(db, c.var.caller, param(c, "session_id"));
+      const topics = await sessionTopics(db, session.session_id);
+      return sendData(c, await pageOfTopics(c, `session_topics:${session.session_id}`, topics));
     },
   );
 

@@ -60,6 +60,7 @@ export interface TestApiOptions {
   clock?: Clock;
   jsonBodyLimitBytes?: number;
   customFieldQuota?: number;
+  maxUploadBytes?: number;
   /** Whether the app's job worker runs (default true); tests of failures run their own. */
   startWorker?: boolean;
 }
@@ -78,10 +79,13 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
   const bootstrap = await bootstrapFirstOrg(store, clock, randomIds, { orgName: "Test org" });
   if (!bootstrap) throw new Error("test store was not empty");
 
-  const worker = new JobWorker(store, clock, silentLogger, createJobHandlers(store, clock), { pollIntervalMs: 50 });
+  const blobs = new LocalBlobStore(join(dir, "blobs"));
+  const worker = new JobWorker(store, clock, silentLogger, createJobHandlers(store, blobs, clock, silentLogger), {
+    pollIntervalMs: 50,
+  });
   const app = createApp({
     store,
-    blobs: new LocalBlobStore(join(dir, "blobs")),
+    blobs,
     clock,
     ids: randomIds,
     logger: silentLogger,
@@ -89,6 +93,7 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
       pageTokenSecret: await loadPageTokenSecret(store),
       jsonBodyLimitBytes: options.jsonBodyLimitBytes ?? 1024 * 1024,
       customFieldQuota: options.customFieldQuota,
+      maxUploadBytes: options.maxUploadBytes,
     },
     jobs: worker,
   });
