@@ -6,6 +6,9 @@ import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./env.js";
 import { ApiError } from "./http/api-error.js";
 import { renderError } from "./http/error-handler.js";
+import { idempotency } from "./http/idempotency.js";
+import { documented } from "./http/openapi.js";
+import * as v from "valibot";
 import { sendJson } from "./http/json.js";
 import { requestContext } from "./http/request-context.js";
 import { PageTokens } from "./pagination/page-token.js";
@@ -32,23 +35,55 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(renderError);
   app.notFound((c) =>
     renderError(
-      new ApiError("RobotoNotFoundException", `No route for ${c.req.method} ${c.req.path}; see /openapi.json for the API`),
+      new ApiError(
+        "RobotoNotFoundException",
+        `No route for ${c.req.method} ${c.req.path}; see /openapi.json for the API`,
+      ),
       c,
     ),
   );
 
-  app.get("/health", (c) => sendJson(c, { data: { status: "ok", version: API_VERSION } }, 200));
-  app.get("/ready", async (c) => {
-    try {
-      await deps.store.ping();
-      return sendJson(c, { data: { status: "ready" } }, 200);
-    } catch (error) {
-      deps.logger.error({ err: { message: (error as Error).message } }, "readiness check failed: store unreachable");
-      throw new ApiError("RobotoServiceException", "The store does not answer; the service is not ready", [], 503);
-    }
-  });
+  app.get(
+    "/health",
+    documented({
+      tag: "Operations",
+      summary: "Liveness",
+      description: "Answers while the process serves requests; needs no API key.",
+      data: v.object({ status: v.literal("ok"), version: v.string() }),
+      public: true,
+    }),
+    (c) => sendJson(c, { data: { status: "ok", version: API_VERSION } }, 200),
+  );
+  app.get(
+    "/ready",
+    documented({
+      tag: "Operations",
+      summary: "Readiness",
+      description: "Checks that the store answers; 503 when it does not. Needs no API key.",
+      data: v.object({ status: v.literal("ready") }),
+      public: true,
+    }),
+    async (c) => {
+      try {
+        await deps.store.ping();
+        return sendJson(c, { data: { status: "ready" } }, 200);
+      } catch (error) {
+        deps.logger.error(
+          { err: { message: (error as Error).message } },
+          "readiness check failed: store unreachable",
+        );
+        throw new ApiError(
+          "RobotoServiceException",
+          "The store does not answer; the service is not ready",
+          [],
+          503,
+        );
+      }
+    },
+  );
 
   app.use("/v1/*", authenticate());
+  app.use("/v1/*", idempotency());
   // Search before the session routes: `/v1/sessions/query` is not a session id.
   registerSearchRoutes(app);
   registerSessionRoutes(app);

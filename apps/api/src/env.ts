@@ -19,5 +19,7 @@ export interface AppEnv {
     caller: Caller;
     deps: AppDeps;
     pageTokens: PageTokens;
+    /** The request body, once read. */
+    bodyBytes: Uint8Array;
   };
 }

@@ -94,7 +94,7 @@ export async function storeIndexResult(store: Store, fileId: string, result: Ind
     for (let start = 0; start < rows.length; start += 200) {
       await tx.insertInto("file_topics").values(rows.slice(start, start + 200)).execute();
     }
-    await syncFileWindow(tx, fileId, nowNs);
+    await syncFileWindow(store, tx, fileId, nowNs);
   });
 }
 

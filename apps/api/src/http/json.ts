@@ -5,35 +5,49 @@ import { ApiError } from "./api-error.js";
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
 /**
- * Reads the request body as JSON with the int64-exact codec. An empty body
- * reads as `{}` (Roboto's SDK sends none on some writes). A body over the
- * limit is a 413 and invalid JSON a 400; neither touches the store.
+ * Reads the request body as bytes, up to `limitBytes`; a larger body is a 413.
+ * The bytes are kept on the context, so a second read (the idempotency check,
+ * then the route) returns the same bytes.
  */
-export async function readJsonBody(
+export async function readBodyBytes(
   c: Context,
   limitBytes: number = c.get("deps")?.config.jsonBodyLimitBytes ?? LIMITS.jsonBodyBytes,
-): Promise<unknown> {
+): Promise<Uint8Array> {
+  const cached = c.get("bodyBytes") as Uint8Array | undefined;
+  if (cached) return cached;
+
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > limitBytes) throw bodyTooLarge(limitBytes);
 
   const body = c.req.raw.body;
-  if (!body) return {};
-
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limitBytes) {
-      await reader.cancel();
-      throw bodyTooLarge(limitBytes);
+  let bytes = new Uint8Array(0);
+  if (body) {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limitBytes) {
+        await reader.cancel();
+        throw bodyTooLarge(limitBytes);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    bytes = concat(chunks, size) as Uint8Array<ArrayBuffer>;
   }
+  c.set("bodyBytes", bytes);
+  return bytes;
+}
 
-  const text = new TextDecoder().decode(concat(chunks, size));
+/**
+ * Reads the request body as JSON with the int64-exact codec. An empty body
+ * reads as `{}` (Roboto's SDK sends none on some writes). A body over the
+ * limit is a 413 and invalid JSON a 400; neither touches the store.
+ */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const text = new TextDecoder().decode(await readBodyBytes(c));
   if (text.trim() === "") return {};
   try {
     return parseJson(text);

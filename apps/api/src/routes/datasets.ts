@@ -209,7 +209,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       const now = nowNs(c);
       const blobKeys = await store.transaction(async (tx) => {
         const files = await tx.selectFrom("files").select("file_id").where("dataset_id", "=", dataset.dataset_id).execute();
-        const keys = await deleteFiles(tx, files.map((file) => file.file_id), now);
+        const keys = await deleteFiles(store, tx, files.map((file) => file.file_id), now);
         await tx.deleteFrom("datasets").where("dataset_id", "=", dataset.dataset_id).execute();
         return keys;
       });
@@ -294,7 +294,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
             modified_by: userId,
           })
           .execute();
-        await syncFileWindow(tx, fileId, now);
+        await syncFileWindow(store, tx, fileId, now);
         return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
       });
       return sendData(c, toFileRecord(row));

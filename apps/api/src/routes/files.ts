@@ -114,7 +114,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
         }
 
         await tx.updateTable("files").set(changes).where("file_id", "=", fileId).execute();
-        await syncFileWindow(tx, fileId, now);
+        await syncFileWindow(store, tx, fileId, now);
         return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
       });
       return sendData(c, toFileRecord(row));
@@ -181,7 +181,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
       const { store, blobs } = c.var.deps;
       const file = await findFile(store.db, c.var.caller, param(c, "file_id"));
       const now = nowNs(c);
-      const blobKeys = await store.transaction((tx) => deleteFiles(tx, [file.file_id], now));
+      const blobKeys = await store.transaction((tx) => deleteFiles(store, tx, [file.file_id], now));
       await blobs.deleteMany(blobKeys);
       return sendData(c, null);
     },

@@ -183,7 +183,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
         const session = await lockSession(store, tx, c.var.caller, sessionId);
-        const added = await insertContributions(tx, session.org_id, sessionId, request.files, c.var.caller.userId, now);
+        const added = await insertContributions(store, tx, session.org_id, sessionId, request.files, c.var.caller.userId, now);
         if (added === 0) return session;
         await recomputeSessionBounds(tx, sessionId);
         await touchSession(tx, sessionId, c.var.caller.userId, now);

@@ -5,7 +5,8 @@ import {
   type SessionFile,
 } from "@sortie/domain";
 import { ApiError } from "../http/api-error.js";
-import type { Executor } from "../store/store.js";
+import type { DialectName } from "../store/dialect.js";
+import type { Executor, Store } from "../store/store.js";
 
 /** The file columns contribution checks need. */
 interface ContributedFile {
@@ -27,11 +28,12 @@ export async function loadContributedFiles(
   db: Executor,
   orgId: string,
   fileIds: readonly string[],
+  dialect: DialectName,
 ): Promise<Map<string, ContributedFile>> {
   const unique = [...new Set(fileIds)];
   const files = new Map<string, ContributedFile>();
   for (let start = 0; start < unique.length; start += 500) {
-    const rows = await db
+    let query = db
       .selectFrom("files")
       .select([
         "file_id",
@@ -45,7 +47,11 @@ export async function loadContributedFiles(
       ])
       .where("org_id", "=", orgId)
       .where("file_id", "in", unique.slice(start, start + 500))
-      .execute();
+      .orderBy("file_id");
+    // A share lock makes a concurrent window change of these files wait for
+    // this transaction, or this one wait for it and read the new window.
+    if (dialect === "postgres") query = query.forShare();
+    const rows = await query.execute();
     for (const row of rows) files.set(row.file_id, row);
   }
 
@@ -67,6 +73,7 @@ export async function loadContributedFiles(
  * Returns how many were added; the caller recomputes the bounds.
  */
 export async function insertContributions(
+  store: Store,
   tx: Executor,
   orgId: string,
   sessionId: string,
@@ -80,6 +87,7 @@ export async function insertContributions(
     tx,
     orgId,
     contributions.map((contribution) => contribution.file_id),
+    store.dialect,
   );
 
   const problems: ErrorDetail[] = [];

@@ -71,7 +71,7 @@ export async function createSession(
       .execute();
 
     await writeSessionTags(tx, actor.orgId, newId, request.tags);
-    await insertContributions(tx, actor.orgId, newId, request.files, actor.userId, actor.nowNs);
+    await insertContributions(store, tx, actor.orgId, newId, request.files, actor.userId, actor.nowNs);
     const fileDevices = await devicesOfFiles(tx, request.files.map((file) => file.file_id));
     const deviceIds = [...new Set([...request.device_ids, ...fileDevices])];
     await requireDevices(tx, actor.orgId, deviceIds);
