@@ -2,6 +2,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { Hono } from "hono";
 import { openAPIRouteHandler } from "hono-openapi";
 import { authenticate } from "./auth/authenticate.js";
+import { clearKeyCacheAfterWrites, KeyCache } from "./auth/key-cache.js";
 import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./env.js";
 import { ApiError } from "./http/api-error.js";
@@ -82,7 +83,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   );
 
-  app.use("/v1/*", authenticate());
+  const keyCache = new KeyCache();
+  app.use("/v1/*", authenticate(keyCache));
+  // Writes to keys and memberships take effect at once on this node.
+  for (const path of ["/v1/keys", "/v1/keys/*", "/v1/orgs", "/v1/orgs/*"]) {
+    app.use(path, clearKeyCacheAfterWrites(keyCache));
+  }
   app.use("/v1/*", idempotency());
   // Search before the session routes: `/v1/sessions/query` is not a session id.
   registerSearchRoutes(app);

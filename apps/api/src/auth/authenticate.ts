@@ -3,6 +3,8 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../http/api-error.js";
 import { queryTemplate } from "../store/query-template.js";
+import type { Executor } from "../store/store.js";
+import type { KeyCache, KeyLookup } from "./key-cache.js";
 import { msToNs } from "../util/clock.js";
 import { hashApiKey } from "./api-keys.js";
 
@@ -37,7 +39,7 @@ const ORG_HEADERS = ["x-roboto-org-id", "x-org-id", "x-roboto-resource-owner-id"
  * Authenticates the `Authorization: Bearer <api key>` header and loads the
  * caller's memberships. A missing, unknown, expired or revoked key is a 401.
  */
-export function authenticate(): MiddlewareHandler<AppEnv> {
+export function authenticate(cache: KeyCache): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -48,24 +50,41 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     }
 
     const { store, clock } = c.var.deps;
+    const nowMs = clock.nowMs();
     const secretHash = await hashApiKey(match[1] as string);
-    const rows = await selectKeyWithMemberships(store.db, { secretHash });
-
-    const key = rows[0];
-    if (!key) throw ApiError.unauthorized("Invalid API key: no such key exists; check the key or create a new one");
-    if (key.revoked_ns !== null) throw ApiError.unauthorized("This API key was revoked; create a new one");
-    if (key.expires_ns !== null && key.expires_ns <= msToNs(clock.nowMs())) {
-      throw ApiError.unauthorized("This API key has expired; create a new one");
+    let key = cache.get(secretHash, nowMs);
+    if (!key) {
+      key = await lookUpKey(store.db, secretHash);
+      if (key) cache.set(secretHash, key, nowMs);
     }
 
-    const roles = new Map<string, Role>();
-    for (const row of rows) {
-      if (row.org_id && row.role) roles.set(row.org_id, row.role as Role);
+    if (!key) throw ApiError.unauthorized("Invalid API key: no such key exists; check the key or create a new one");
+    if (key.revoked) throw ApiError.unauthorized("This API key was revoked; create a new one");
+    if (key.expiresNs !== null && key.expiresNs <= msToNs(nowMs)) {
+      throw ApiError.unauthorized("This API key has expired; create a new one");
     }
 
     const requestedOrgId =
       c.req.header(ORG_HEADERS[0]) || c.req.header(ORG_HEADERS[1]) || c.req.header(ORG_HEADERS[2]) || undefined;
-    c.set("caller", { userId: key.user_id, keyId: key.key_id, roles, requestedOrgId });
+    c.set("caller", { userId: key.userId, keyId: key.keyId, roles: key.roles, requestedOrgId });
     await next();
+  };
+}
+
+async function lookUpKey(db: Executor, secretHash: string): Promise<KeyLookup | undefined> {
+  const rows = await selectKeyWithMemberships(db, { secretHash });
+  const key = rows[0];
+  if (!key) return undefined;
+
+  const roles = new Map<string, Role>();
+  for (const row of rows) {
+    if (row.org_id && row.role) roles.set(row.org_id, row.role as Role);
+  }
+  return {
+    keyId: key.key_id,
+    userId: key.user_id,
+    expiresNs: key.expires_ns,
+    revoked: key.revoked_ns !== null,
+    roles,
   };
 }
