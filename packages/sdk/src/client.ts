@@ -6,6 +6,7 @@ import { CustomFields } from "./resources/custom-fields.js";
 import { Datasets } from "./resources/datasets.js";
 import { Devices } from "./resources/devices.js";
 import { Files } from "./resources/files.js";
+import { Keys } from "./resources/keys.js";
 import { Sessions } from "./resources/sessions.js";
 
 /** Base URL used when neither `baseUrl` nor `SORTIE_BASE_URL` is set: the API's default local address. */
@@ -57,6 +58,7 @@ export class Sortie {
   readonly datasets: Datasets;
   readonly files: Files;
   readonly customFields: CustomFields;
+  readonly keys: Keys;
 
   constructor(options: SortieOptions = {}) {
     const apiKey = options.apiKey ?? readEnv("SORTIE_API_KEY");
@@ -94,6 +96,7 @@ export class Sortie {
     this.datasets = new Datasets(transport, this.sessions);
     this.files = new Files(transport);
     this.customFields = new CustomFields(transport);
+    this.keys = new Keys(transport);
   }
 }
 

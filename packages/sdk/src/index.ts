@@ -56,6 +56,7 @@ export {
   type CreateSessionFromDatasetInput,
   Datasets,
   type RegisterFileInput,
+  type UploadFileOptions,
 } from "./resources/datasets.js";
 export {
   type CreateDeviceInput,
@@ -64,6 +65,12 @@ export {
   type UpdateDeviceInput,
 } from "./resources/devices.js";
 export { Files, type UpdateFileInput } from "./resources/files.js";
+export {
+  type ApiKeyRecord,
+  type CreateApiKeyInput,
+  type CreatedApiKey,
+  Keys,
+} from "./resources/keys.js";
 export { type ContributionRange, Session, type SessionFileInput } from "./resources/session.js";
 export {
   QUERY_COMPARATORS,

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidRequestError, type SessionRecord, type Sortie } from "../src/index.js";
+import {
+  InvalidRequestError,
+  ServiceError,
+  type SessionRecord,
+  type Sortie,
+} from "../src/index.js";
 import { startTestApi, type TestApi } from "./support/test-api.js";
 
 const SESSION_COUNT = 25;
@@ -122,5 +127,22 @@ describe("listings", () => {
 
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).status).toBe(400);
+  });
+
+  it("plain array is not a page", async () => {
+    const arrayClient = api.client({
+      fetch: async () =>
+        new Response(JSON.stringify({ data: [] }), {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        }),
+    });
+    const error = await arrayClient.sessions
+      .list()
+      .page()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).message).toMatch(/did not return a page/);
   });
 });

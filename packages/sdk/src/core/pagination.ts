@@ -116,12 +116,8 @@ function iterateItems<T>(pages: AsyncGenerator<Page<T>, void, undefined>): Async
   };
 }
 
-/**
- * Checks the `data` of a listing response. A route that returns a plain array
- * is read as one last page.
- */
+/** Checks that the `data` of a listing response is a page: `{items: [...], next_token}`. */
 export function readPageData<T>(data: unknown, label: string): PageData<T> {
-  if (Array.isArray(data)) return { items: data as T[], next_token: null };
   if (typeof data === "object" && data !== null) {
     const { items, next_token: nextToken } = data as Record<string, unknown>;
     if (Array.isArray(items) && (nextToken === null || typeof nextToken === "string")) {

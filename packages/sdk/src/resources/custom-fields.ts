@@ -42,8 +42,7 @@ export interface WaitUntilReadyOptions extends RequestOptions {
 /**
  * The typed custom fields of the org. Creating and deleting return at once;
  * the transition runs in the background, and only `ready` fields take values.
- * NOTE: the API does not serve the custom-field routes yet; these methods
- * follow the API design and no test has run them against a server.
+ * Creating, updating and deleting need the admin role in the org.
  */
 export class CustomFields extends Resource {
   /** Defines a field; it starts in status `creating`. */

@@ -2,6 +2,7 @@ import {
   CreateDatasetRequestSchema,
   CreateSessionFromDatasetRequestSchema,
   type DatasetRecord,
+  DeviceIdSchema,
   type FileRecord,
   RegisterFileRequestSchema,
   RelativePathSchema,
@@ -24,6 +25,12 @@ export type RegisterFileInput = v.InferInput<typeof RegisterFileRequestSchema>;
 export type CreateSessionFromDatasetInput = v.InferInput<
   typeof CreateSessionFromDatasetRequestSchema
 >;
+
+/** Options of `datasets.uploadFile`. */
+export interface UploadFileOptions extends RequestOptions {
+  /** Device that recorded the file; the dataset's device by default. */
+  deviceId?: string;
+}
 
 /** Datasets, which group files, and their files. */
 export class Datasets extends Resource {
@@ -80,26 +87,31 @@ export class Datasets extends Resource {
   }
 
   /**
-   * Uploads a recording's bytes as a file of the dataset, which the API then
-   * indexes. A Blob (such as Node.js's `fs.openAsBlob(path)`), an ArrayBuffer
-   * or a typed array is retried on failure. A ReadableStream is streamed and
-   * sent only once, because its bytes cannot be read twice.
-   * NOTE: the API does not serve the upload route yet, so this method is
-   * untested against a server.
+   * Uploads a recording's bytes as a file of the dataset and returns the file
+   * in `ingestion_status: "pending"`; the API then indexes it in the
+   * background. A Blob (such as Node.js's `fs.openAsBlob(path)`), an
+   * ArrayBuffer or a typed array is retried on failure. A ReadableStream is
+   * streamed and sent only once, because its bytes cannot be read twice. A
+   * relative path already taken in the dataset fails with ConflictError.
+   * NOTE: the API does not apply idempotency keys to uploads, so a retry after
+   * a response lost on the way back fails with ConflictError, whose
+   * `details[0].existing_file_id` names the file the first attempt stored.
    */
   async uploadFile(
     datasetId: string,
     relativePath: string,
     body: UploadBody,
-    options?: RequestOptions,
+    options: UploadFileOptions = {},
   ): Promise<FileRecord> {
     validateBody(RelativePathSchema, relativePath);
+    const { deviceId, ...requestOptions } = options;
+    if (deviceId !== undefined) validateBody(DeviceIdSchema, deviceId);
     return this.send({
       method: "PUT",
       path: `/v1/datasets/${segment(datasetId)}/files/upload`,
-      query: { relative_path: relativePath },
+      query: { relative_path: relativePath, device_id: deviceId },
       upload: body,
-      options,
+      options: requestOptions,
     });
   }
 

@@ -13,11 +13,7 @@ import { validateBody } from "../internal/validate-body.js";
  */
 export type UpdateFileInput = v.InferInput<typeof UpdateFileRequestSchema>;
 
-/**
- * Files of datasets; create them with `datasets.registerFile` or `datasets.uploadFile`.
- * NOTE: the API does not serve `topics` and `reindex` of files yet; those two
- * methods follow the API design and are untested against a server.
- */
+/** Files of datasets; create them with `datasets.registerFile` or `datasets.uploadFile`. */
 export class Files extends Resource {
   /** Reads a file by id. */
   async retrieve(fileId: string, options?: RequestOptions): Promise<FileRecord> {
@@ -39,12 +35,12 @@ export class Files extends Resource {
     await this.send({ method: "DELETE", path: `/v1/files/id/${segment(fileId)}`, options });
   }
 
-  /** Lists the topics found by indexing the file. */
+  /** Lists the topics found by indexing the file, by name; times are `null` while the file's clock is unknown. */
   listTopics(fileId: string, params?: ListParams, options?: RequestOptions): Listing<TopicRecord> {
     return this.listByQuery<TopicRecord>(`/v1/files/id/${segment(fileId)}/topics`, params, options);
   }
 
-  /** Restarts indexing of an uploaded file. */
+  /** Restarts indexing of an uploaded file, which returns in `ingestion_status: "pending"`; a registered file has no bytes to index and fails with InvalidRequestError. */
   async reindex(fileId: string, options?: RequestOptions): Promise<FileRecord> {
     return this.send({ method: "POST", path: `/v1/files/id/${segment(fileId)}/reindex`, options });
   }

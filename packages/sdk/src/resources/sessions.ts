@@ -95,8 +95,8 @@ export class Sessions extends Resource {
 
   /**
    * Finds sessions by a query string or a condition tree, sorted and paged by the API.
-   * NOTE: the API does not serve `/query` and `/topics` of sessions yet; both
-   * methods follow the API design and are untested against a server.
+   * NOTE: no test has run this method against a server, because the API does
+   * not serve `POST /v1/sessions/query` yet.
    */
   query(body: SessionQueryInput, options?: RequestOptions): Listing<SessionRecord> {
     validateBody(SessionQuerySchema, body);

@@ -17,7 +17,7 @@ import { Sortie, type SortieOptions } from "../../src/index.js";
 
 /**
  * A failure the server returns in place of the app's response. The app never
- * receives that attempt, so nothing is written.
+ * receives that attempt, so nothing is written, except with `loseResponse`.
  */
 export type Fault =
   /** Responds with this status, an API error body and optional headers such as `Retry-After`. */
@@ -25,7 +25,9 @@ export type Fault =
   /** Closes the connection without a response. */
   | { disconnect: true }
   /** Waits `stallMs` milliseconds, then responds with 503. */
-  | { stallMs: number };
+  | { stallMs: number }
+  /** Lets the app handle the request, then closes the connection before the response is sent. */
+  | { loseResponse: true };
 
 /** A request as it reached the server, before any fault. */
 export interface Arrival {
@@ -33,7 +35,7 @@ export interface Arrival {
   path: string;
   search: string;
   headers: Headers;
-  /** Whether a fault responded in place of the app. */
+  /** Whether a fault took the place of the app's response. */
   faulted: boolean;
 }
 
@@ -86,6 +88,11 @@ export async function startTestApi(): Promise<TestApi> {
       faulted: fault !== undefined,
     });
     if (!fault) return app.fetch(request, env);
+    if ("loseResponse" in fault) {
+      await (await app.fetch(request, env)).arrayBuffer();
+      env.incoming.socket.destroy();
+      return new Response(null, { status: 500 });
+    }
     return answerWithFault(fault, env);
   };
 
@@ -123,7 +130,10 @@ export async function startTestApi(): Promise<TestApi> {
   };
 }
 
-async function answerWithFault(fault: Fault, env: HttpBindings): Promise<Response> {
+async function answerWithFault(
+  fault: Exclude<Fault, { loseResponse: true }>,
+  env: HttpBindings,
+): Promise<Response> {
   if ("disconnect" in fault) {
     env.incoming.socket.destroy();
     return new Response(null, { status: 500 });
