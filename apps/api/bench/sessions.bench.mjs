@@ -1,16 +1,19 @@
-// Sessions API benchmarks on SQLite and PostgreSQL:
+// Sessions API benchmarks on SQLite and PostgreSQL, reported side by side:
 // 1. requests/s of GET /v1/sessions/id/{id} divided by requests/s of /health,
 //    same server process, same run, 50 connections (target >= 0.6);
 // 2. median latency of adding one file to a session that already holds
 //    100,000 contributions divided by the same on an empty session (target <= 1.5).
+// Then, on PostgreSQL, requests/s of GET session from two API processes on
+// one database divided by the same load on one process (multi-node.mjs).
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringifyJson } from "@sortie/domain";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore } from "../dist/node.js";
 import { machine, writeSection } from "./results.mjs";
+import { measureMultiNode, multiNodeSection } from "./multi-node.mjs";
 import { startServer } from "./server-process.mjs";
 
 const ADMIN_KEY = "sk_benchmark_admin_key_0123456789abcdefghij";
@@ -146,6 +149,7 @@ async function runOn(dialect) {
 }
 
 const stores = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",");
+const loadAtStart = loadavg()[0];
 const results = [];
 for (const dialect of stores) {
   console.log(`sessions bench on ${dialect} …`);
@@ -154,22 +158,56 @@ for (const dialect of stores) {
 }
 
 const verdict = (ok) => (ok ? "met" : "**missed**");
-const rows = results
-  .map((r) =>
-    `| ${r.dialect} | ${r.health.toFixed(0)} | ${r.session.toFixed(0)} | ${r.readRatio.toFixed(2)} (${verdict(r.readRatio >= 0.6)}) | ${r.empty.toFixed(2)} | ${r.full.toFixed(2)} | ${r.addRatio.toFixed(2)} (${verdict(r.addRatio <= 1.5)}) |`,
-  )
+const cell = (dialect, format) => {
+  const result = results.find((r) => r.dialect === dialect);
+  return result ? format(result) : "not run";
+};
+const measurements = [
+  ["/health, req/s", (r) => r.health.toFixed(0), ""],
+  ["GET session, req/s", (r) => r.session.toFixed(0), ""],
+  ["read ratio", (r) => `${r.readRatio.toFixed(2)} (${verdict(r.readRatio >= 0.6)})`, "≥ 0.6"],
+  ["add to empty session, ms", (r) => r.empty.toFixed(2), ""],
+  [`add to ${CONTRIBUTIONS.toLocaleString("en")}, ms`, (r) => r.full.toFixed(2), ""],
+  ["add ratio", (r) => `${r.addRatio.toFixed(2)} (${verdict(r.addRatio <= 1.5)})`, "≤ 1.5"],
+  ["seeding, s", (r) => r.seedSeconds.toFixed(1), ""],
+];
+const rows = measurements
+  .map(([label, format, target]) => `| ${label} | ${cell("sqlite", format)} | ${cell("postgres", format)} | ${target} |`)
   .join("\n");
 writeSection(
   "api/sessions",
   `## Sessions API (apps/api/bench/sessions.bench.mjs)
 
-Machine: ${machine()}. The API runs as a child process (\`dist/main.js\`);
+Machine: ${machine()}; 1-minute load average ${loadAtStart.toFixed(2)} at the start.
+The API runs as a child process (\`dist/main.js\`);
 autocannon runs in the benchmark process with 50 connections for ${LOAD_SECONDS} s per
 route. Add-file latency is the median of ${ADD_SAMPLES} sequential POST
 /v1/sessions/id/{id}/files requests, each adding one new file, to a session
 holding ${CONTRIBUTIONS.toLocaleString("en")} contributions and to an empty one.
+PostgreSQL ${await postgresVersion()} runs on the same machine, so on that store the
+API and the database share the 2 cores.
 
-| store | /health req/s | GET session req/s | read ratio (target ≥ 0.6) | add to empty, ms | add to ${CONTRIBUTIONS.toLocaleString("en")}, ms | add ratio (target ≤ 1.5) |
-| --- | --- | --- | --- | --- | --- | --- |
+| measurement | SQLite | PostgreSQL | target |
+| --- | --- | --- | --- |
 ${rows}`,
 );
+
+if (stores.includes("postgres") && process.env.BENCH_MULTI_NODE !== "0") {
+  console.log("multi-node bench on postgres …");
+  const multiLoad = loadavg()[0];
+  const multi = await measureMultiNode({ adminUrl: PG_ADMIN, adminKey: ADMIN_KEY, orgId: ORG_ID, seconds: LOAD_SECONDS });
+  console.log(multi);
+  writeSection("api/multi-node", multiNodeSection(multi, `${machine()}; 1-minute load average ${multiLoad.toFixed(2)} at the start`));
+}
+
+async function postgresVersion() {
+  if (!stores.includes("postgres")) return "(not run)";
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SHOW server_version");
+    return rows[0].server_version.split(" ")[0];
+  } finally {
+    await client.end();
+  }
+}

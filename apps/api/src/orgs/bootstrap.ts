@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { apiKeyFromSecret, newApiKey } from "../auth/api-keys.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
@@ -23,8 +24,9 @@ export interface BootstrapOptions {
 
 /**
  * Creates the first org, an admin user and an API key when the store has no
- * org yet; returns `undefined` on later starts. Runs in one transaction, so
- * two nodes starting at once create one org.
+ * org yet; returns `undefined` on later starts. Runs in one transaction that,
+ * on PostgreSQL, first locks the orgs table against other writers, so two
+ * nodes starting at once create one org. SQLite runs one writer at a time.
  */
 export async function bootstrapFirstOrg(
   store: Store,
@@ -35,6 +37,8 @@ export async function bootstrapFirstOrg(
   const key = options.adminApiKey ? await apiKeyFromSecret(options.adminApiKey) : await newApiKey();
 
   return store.transaction(async (tx) => {
+    // Without the lock, both nodes would see no org under READ COMMITTED and each create one.
+    if (store.dialect === "postgres") await sql`LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
     const anyOrg = await tx.selectFrom("orgs").select("org_id").limit(1).executeTakeFirst();
     if (anyOrg) return undefined;
 

@@ -67,6 +67,27 @@ export async function loadContributedFiles(
 }
 
 /**
+ * Share-locks the rows of the files, in id order, until the transaction ends.
+ * An add takes these locks before it locks the session, because window
+ * changes and file deletions lock the file first and its sessions second: one
+ * order for every writer, so none deadlocks with another. SQLite needs no
+ * row lock: its one connection runs one transaction at a time.
+ */
+export async function shareLockFiles(store: Store, tx: Executor, fileIds: readonly string[]): Promise<void> {
+  if (store.dialect !== "postgres") return;
+  const sorted = [...new Set(fileIds)].sort();
+  for (let start = 0; start < sorted.length; start += 500) {
+    await tx
+      .selectFrom("files")
+      .select("file_id")
+      .where("file_id", "in", sorted.slice(start, start + 500))
+      .orderBy("file_id")
+      .forShare()
+      .execute();
+  }
+}
+
+/**
  * Adds contributions to a session, after checking every one: the files exist
  * in the session's org (404) and no range lies wholly outside its file's known
  * window (400). A contribution identical to an existing one is skipped.

@@ -22,6 +22,9 @@ export function isUniqueViolation(error: unknown): boolean {
 /** A connection or transaction that repository functions run their queries on. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+/** Work that runs last inside a transaction, before it commits; throwing rolls the transaction back. */
+export type CommitHook = (tx: Transaction<Database>) => Promise<void>;
+
 /**
  * The store every route uses: one asynchronous, dialect-neutral interface over
  * SQLite, PostgreSQL and D1. Queries go through Kysely; each write runs in one
@@ -32,7 +35,17 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
     private readonly onClose: () => Promise<void> = async () => {},
+    private readonly beforeCommit?: CommitHook,
   ) {}
+
+  /**
+   * Returns a store on the same connections whose transactions run `hook`
+   * after their work, inside the same transaction. Closing it closes the
+   * connections of this store too.
+   */
+  withCommitHook(hook: CommitHook): Store {
+    return new Store(this.db, this.dialect, this.onClose, hook);
+  }
 
   /**
    * Runs `work` in one transaction; it commits when `work` resolves and rolls
@@ -40,9 +53,17 @@ export class Store {
    * serialization victim has changed nothing and runs again, up to 5 times.
    */
   async transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const hook = this.beforeCommit;
+    const run = hook
+      ? async (tx: Transaction<Database>) => {
+          const result = await work(tx);
+          await hook(tx);
+          return result;
+        }
+      : work;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute(work);
+        return await this.db.transaction().execute(run);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
