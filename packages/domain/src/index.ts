@@ -12,6 +12,7 @@ export * from "./file/window.js";
 export * from "./json/int64-json.js";
 export * from "./limits.js";
 export * from "./org/schemas.js";
+export * from "./query/index.js";
 export * from "./session/schemas.js";
 export * from "./time/int64.js";
 export * from "./time/rfc3339.js";

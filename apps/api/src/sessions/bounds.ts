@@ -1,5 +1,7 @@
 import type { Executor } from "../store/store.js";
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 /**
  * Recomputes a session's bounds from its contributions and stores them. Each
  * bound is one probe of the (session_id, window) indexes, so the cost does
@@ -24,12 +26,15 @@ export async function recomputeSessionBounds(tx: Executor, sessionId: string): P
     .limit(1)
     .executeTakeFirst();
 
+  const minNs = min?.window_min_ns ?? null;
+  const maxNs = max?.window_max_ns ?? null;
+  // Search filters and sorts on the stored duration. A span beyond the
+  // 64-bit range is capped.
+  let durationNs: bigint | null = null;
+  if (minNs !== null && maxNs !== null) durationNs = maxNs - minNs > INT64_MAX ? INT64_MAX : maxNs - minNs;
   await tx
     .updateTable("sessions")
-    .set({
-      min_timestamp_ns: min?.window_min_ns ?? null,
-      max_timestamp_ns: max?.window_max_ns ?? null,
-    })
+    .set({ min_timestamp_ns: minNs, max_timestamp_ns: maxNs, duration_ns: durationNs })
     .where("session_id", "=", sessionId)
     .execute();
 }

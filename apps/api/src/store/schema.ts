@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /**
  * Tables of the store, as Kysely sees them. Every `*_ns` column is a 64-bit
@@ -146,6 +146,8 @@ export interface SessionTable {
   metadata: string;
   min_timestamp_ns: bigint | null;
   max_timestamp_ns: bigint | null;
+  /** `max_timestamp_ns - min_timestamp_ns` (capped at the 64-bit maximum), kept by the bounds writer for search. */
+  duration_ns: ColumnType<bigint | null, bigint | null | undefined, bigint | null>;
   /** Incremented by every write to the session; the ETag is made from it. */
   version: bigint;
   created_ns: bigint;
@@ -242,7 +244,8 @@ export interface IdempotencyKeyTable {
   idempotency_key: string;
   /** SHA-256 of method, path and body: a reuse with another request is a 409. */
   request_hash: string;
-  state: "in_progress" | "done";
+  /** `in_progress` once claimed, `applied` when the request's write committed, `done` with the response stored. */
+  state: "in_progress" | "applied" | "done";
   response_status: number | null;
   response_body: string | null;
   response_etag: string | null;
