@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = ["sessions.bench.mjs", "search.bench.mjs"];
+const BENCHMARKS = ["sessions.bench.mjs", "search.bench.mjs", "ingest.bench.mjs"];
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
 let failed = 0;
