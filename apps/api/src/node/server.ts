@@ -68,9 +68,23 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
   });
   worker.start();
 
-  const server: ServerType = await new Promise((resolveServer) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(started));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolveServer, rejectServer) => {
+      const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+        resolveServer(started),
+      );
+      started.once("error", rejectServer);
+    });
+  } catch (error) {
+    await worker.stop();
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      throw new Error(`port ${config.port} on ${config.host} is already in use; stop the other process or set PORT`);
+    }
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
 
