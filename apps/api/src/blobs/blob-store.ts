@@ -1,3 +1,8 @@
+/** Thrown when a streamed body exceeds the size allowed for it. */
+export class BlobTooLargeError extends Error {
+  override name = "BlobTooLargeError";
+}
+
 /** What storing a blob measured: its size in bytes and its SHA-256, hex. */
 export interface StoredBlob {
   size: number;

@@ -4,12 +4,9 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BlobReader, BlobStore, StoredBlob } from "./blob-store.js";
+import { type BlobReader, type BlobStore, BlobTooLargeError, type StoredBlob } from "./blob-store.js";
 
-/** Thrown when a streamed body exceeds the size allowed for it. */
-export class BlobTooLargeError extends Error {
-  override name = "BlobTooLargeError";
-}
+export { BlobTooLargeError } from "./blob-store.js";
 
 /**
  * Blob storage in a local directory. A blob is written to a temporary file

@@ -1,17 +1,13 @@
-import { fileClockOffset } from "@sortie/domain";
 import type { BlobStore } from "../blobs/blob-store.js";
 import { indexRecording, RecordingFormatError, type ByteSource, type IndexResult } from "../ingest/index-recording.js";
 import type { JobHandler } from "../jobs/worker.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/store.js";
 import { type Clock, msToNs } from "../util/clock.js";
+import { INDEX_FILE_JOB, NO_SCHEMA } from "./indexing-contract.js";
 import { syncFileWindow } from "./window-sync.js";
 
-/** Job kind that indexes an uploaded file. */
-export const INDEX_FILE_JOB = "index_file";
-
-/** Topic rows store a missing schema name as the empty string, because it is part of their key. */
-export const NO_SCHEMA = "";
+export { INDEX_FILE_JOB, NO_SCHEMA, topicOffset } from "./indexing-contract.js";
 
 /**
  * Indexes uploaded files in the background: reads the blob through the
@@ -96,25 +92,4 @@ export async function storeIndexResult(store: Store, fileId: string, result: Ind
     }
     await syncFileWindow(store, tx, fileId, nowNs);
   });
-}
-
-/**
- * Returns the offset that places a file's topics in Unix time: the caller's
- * or the indexed clock offset, else the one implied by an explicit window's
- * start, else `null`.
- */
-export function topicOffset(file: {
-  time_offset_ns: bigint | null;
-  clock_offset_ns: bigint | null;
-  explicit_start_ns: bigint | null;
-  explicit_end_ns: bigint | null;
-  recorded_start_ns: bigint | null;
-  recorded_end_ns: bigint | null;
-}): bigint | null {
-  const offset = fileClockOffset(file);
-  if (offset !== null) return offset;
-  if (file.explicit_start_ns !== null && file.recorded_start_ns !== null) {
-    return file.explicit_start_ns - file.recorded_start_ns;
-  }
-  return null;
 }

@@ -1,6 +1,6 @@
 import type { TopicRecord } from "@sortie/domain";
 import type { Executor } from "../store/store.js";
-import { NO_SCHEMA, topicOffset } from "./indexing.js";
+import { NO_SCHEMA, topicOffset } from "./indexing-contract.js";
 
 type FileClockRow = Parameters<typeof topicOffset>[0] & { file_id: string };
 

@@ -7,19 +7,21 @@ import { randomToken } from "../util/ids.js";
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 // Request ids are a random prefix per process and a counter: unique across
-// nodes without drawing random bytes on every request.
-const REQUEST_ID_PREFIX = `req_${randomToken(10)}`;
+// nodes without drawing random bytes on every request. The prefix is drawn on
+// the first request because Workers forbid random values at module load.
+let requestIdPrefix: string | undefined;
 let requestCounter = 0;
 
 function nextRequestId(): string {
+  requestIdPrefix ??= `req_${randomToken(10)}`;
   requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, "0")}`;
+  return `${requestIdPrefix}${requestCounter.toString(36).padStart(6, "0")}`;
 }
 
 /**
  * Gives every request its id (the caller's `X-Request-Id` when well formed,
  * else a new one), the app's dependencies, and one structured log line with
- * method, path, status and duration. The line never holds a header value, so
+ * method, path, status and duration. The line contains no header value, so
  * no API key reaches the log.
  */
 export function requestContext(deps: AppDeps, pageTokens: PageTokens): MiddlewareHandler<AppEnv> {
