@@ -6,3 +6,10 @@ export { openPostgresStore } from "./store/postgres/open-postgres.js";
 export { bootstrapFirstOrg, loadPageTokenSecret } from "./orgs/bootstrap.js";
 export { randomIds } from "./util/ids.js";
 export { systemClock } from "./util/clock.js";
+export {
+  fileByteSource,
+  type FileByteSource,
+  indexRecording,
+  type IndexResult,
+  RecordingFormatError,
+} from "./ingest/index-recording.js";

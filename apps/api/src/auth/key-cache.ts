@@ -2,7 +2,7 @@ import type { Role } from "@sortie/domain";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 
-/** What a key lookup found: the key's user, its limits, and the user's roles per org. */
+/** Result of a key lookup: the key's user, its limits, and the user's roles per org. */
 export interface KeyLookup {
   keyId: string;
   userId: string;
@@ -19,8 +19,8 @@ const MAX_ENTRIES = 10_000;
  * Reuses key lookups for one second per node, because the lookup (key and
  * memberships) otherwise costs as much as the rest of a primary-key read.
  * Writes on this node that change keys or memberships clear the cache at
- * once; on other nodes of a deployment a revoked key or a removed membership
- * takes effect within `KEY_CACHE_TTL_MS`. Keys are stored by their hash.
+ * once. On other nodes of a deployment, a revoked key or a removed membership
+ * takes effect within `KEY_CACHE_TTL_MS`. Entries are keyed by the key's hash.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { lookup: KeyLookup; expiresAtMs: number }>();

@@ -73,7 +73,9 @@ export function valueColumns(field: FieldDefinition, value: StoredFieldValue, di
   const columns: ValueColumns = { value_boolean: null, value_number: null, value_string: null, value_ns: null };
   switch (field.field_type) {
     case "boolean":
-      columns.value_boolean = dialect === "postgres" ? Boolean(value) : value ? 1 : 0;
+      // SQLite has no boolean type: 1 and 0 stand for true and false.
+      if (dialect === "postgres") columns.value_boolean = Boolean(value);
+      else columns.value_boolean = value ? 1 : 0;
       break;
     case "number":
       columns.value_number = Number(value);

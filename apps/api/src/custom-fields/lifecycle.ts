@@ -11,7 +11,7 @@ export const DELETE_FIELD_JOB = "custom_field_delete";
 const VALUES_PER_BATCH = 5000;
 
 /**
- * The background steps of the custom-field lifecycle: `creating` → `ready`,
+ * Builds the job handlers of the custom-field lifecycle: `creating` → `ready`,
  * and `deleting` → values removed in batches → field gone. A transition that
  * keeps failing leaves the field `failed` with `last_error` and `attempts`.
  */
@@ -42,8 +42,8 @@ export function customFieldJobHandlers(store: Store, clock: Clock): Map<string, 
   const remove: JobHandler = {
     maxAttempts: 5,
     async run(job) {
-      // Values go in batches so no transaction holds the store for long; the
-      // field is not ready meanwhile, so no write adds values to it.
+      // Values go in batches, so no transaction keeps the store busy for long.
+      // The field is not ready meanwhile, so no write adds values to it.
       for (;;) {
         const batch = await store.db
           .selectFrom("custom_field_values")

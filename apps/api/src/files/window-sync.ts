@@ -7,10 +7,10 @@ import type { Executor, Store } from "../store/store.js";
  * every whole-file contribution and the bounds of every session holding the
  * file. Call it in the transaction of the write that changed the columns.
  *
- * Locks, in this order: the file row (writers adding contributions of the
- * file read it with a share lock, so they wait and then see the new window),
- * then the sessions holding it in id order (so no other write recomputes
- * their bounds from a snapshot without this change).
+ * Locks the file row first: writers adding contributions of the file read it
+ * with a share lock, so they wait and then see the new window. Then it locks
+ * the sessions holding the file, in id order, so no other write recomputes
+ * their bounds from a snapshot without this change.
  */
 export async function syncFileWindow(store: Store, tx: Executor, fileId: string, nowNs: bigint): Promise<void> {
   const file = await store
@@ -61,7 +61,7 @@ export async function lockSessions(store: Store, tx: Executor, sessionIds: reado
   }
 }
 
-/** The sessions holding any of the files, in id order (a stable lock order). */
+/** Lists the sessions holding any of the files, in id order (a stable lock order). */
 export async function sessionsOfFiles(tx: Executor, fileIds: readonly string[]): Promise<string[]> {
   if (fileIds.length === 0) return [];
   const rows = await tx

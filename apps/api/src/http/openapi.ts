@@ -22,7 +22,7 @@ const ErrorBodySchema = v.object({
   request_id: v.string(),
 });
 
-/** What one route documents in the OpenAPI document. */
+/** Description of one route in the OpenAPI document. */
 export interface RouteDoc {
   summary: string;
   tag: string;

@@ -8,8 +8,9 @@ import {
   SessionRecordSchema,
 } from "@sortie/domain";
 import type { Context, Hono } from "hono";
-import { BlobTooLargeError } from "../blobs/local-blob-store.js";
-import { INDEX_FILE_JOB } from "../files/indexing.js";
+import * as v from "valibot";
+import { BlobTooLargeError } from "../blobs/blob-store.js";
+import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
 import { enqueueJob } from "../jobs/queue.js";
 import type { Executor } from "../store/store.js";
 import { requireOrg } from "../auth/org-scope.js";
@@ -32,10 +33,13 @@ import { writeJson } from "../util/json-columns.js";
 const TAG = "Datasets";
 const DEFAULT_MAX_UPLOAD_BYTES = 100 * 2 ** 30;
 
+// Validated as an object so that errors name the query parameter, not the body.
+const UploadQuerySchema = v.object({ relative_path: RelativePathSchema });
+
 async function uploadFile(c: Context<AppEnv>): Promise<Response> {
   const { store, blobs, ids, config } = c.var.deps;
   const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
-  const relativePath = parseInput(RelativePathSchema, c.req.query("relative_path") ?? "");
+  const { relative_path: relativePath } = parseInput(UploadQuerySchema, { relative_path: c.req.query("relative_path") ?? "" });
   const deviceId = c.req.query("device_id") || dataset.device_id;
   if (deviceId && deviceId !== dataset.device_id) await requireDevices(store.db, dataset.org_id, [deviceId]);
   await requireFreePath(store.db, dataset.dataset_id, relativePath);

@@ -3,11 +3,12 @@ import {
   FileRecordSchema,
   type TopicRecord,
   TopicRecordSchema,
+  isInt64,
   isMetadataChangesetEmpty,
   UpdateFileRequestSchema,
 } from "@sortie/domain";
 import type { Context, Hono } from "hono";
-import { INDEX_FILE_JOB } from "../files/indexing.js";
+import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
 import { compareTopics, fileTopics } from "../files/topics.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { cursorString, readPage } from "../pagination/paginate.js";
@@ -56,6 +57,18 @@ export async function findFile(db: Executor, caller: Caller, fileId: string): Pr
   return row;
 }
 
+/** Rejects an offset that would move the file's recorded window out of the 64-bit range of the `*_ns` columns. */
+function requireShiftableWindow(file: FileRow, offset: bigint): void {
+  const start = (file.recorded_start_ns as bigint) + offset;
+  const end = (file.recorded_end_ns as bigint) + offset;
+  if (isInt64(start) && isInt64(end)) return;
+  throw ApiError.invalidAt(
+    "time_offset_ns",
+    `shifting the recorded window [${file.recorded_start_ns}, ${file.recorded_end_ns}] of file '${file.file_id}' by ${offset} leaves the 64-bit range; give an offset that places it in Unix nanoseconds`,
+    offset,
+  );
+}
+
 /** Registers the file routes: read, update (window, offset, metadata) and delete. */
 export function registerFileRoutes(app: Hono<AppEnv>): void {
   app.get(
@@ -94,6 +107,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
               `file '${fileId}' has no recorded window to shift (it was registered or is not indexed yet); set start_time_ns and end_time_ns instead`,
             );
           }
+          if (request.time_offset_ns != null) requireShiftableWindow(file, request.time_offset_ns);
           changes.time_offset_ns = request.time_offset_ns ?? null;
         }
         if ("device_id" in request) {

@@ -23,7 +23,7 @@ import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
 import { readPage } from "../pagination/paginate.js";
 import { recomputeSessionBounds } from "../sessions/bounds.js";
-import { deleteContributions, insertContributions } from "../sessions/contributions.js";
+import { deleteContributions, insertContributions, shareLockFiles } from "../sessions/contributions.js";
 import { orgSessions, sessionContributions, sessionDevices } from "../sessions/listings.js";
 import { findSession, lockSession, touchSession } from "../sessions/lookup.js";
 import { sessionEtag } from "../sessions/records.js";
@@ -182,6 +182,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
+        await shareLockFiles(store, tx, request.files.map((file) => file.file_id));
         const session = await lockSession(store, tx, c.var.caller, sessionId);
         const added = await insertContributions(store, tx, session.org_id, sessionId, request.files, c.var.caller.userId, now);
         if (added === 0) return session;

@@ -10,7 +10,7 @@ const selectSessionInOrg = queryTemplate<SessionRow, { sessionId: string; orgId:
 );
 
 /**
- * Reads a session by id among the orgs the caller may see; another org's
+ * Reads a session by id among the orgs the caller may see. Another org's
  * session is reported as not found, like one that does not exist.
  */
 export async function findSession(db: Executor, caller: Caller, sessionId: string): Promise<SessionRow> {

@@ -22,7 +22,7 @@ import { lockSession, touchSession } from "./lookup.js";
 import { writeSessionTags } from "./tags-index.js";
 import { type SessionRow, toSessionRecord } from "./records.js";
 
-/** Who writes and when: the acting user in one org, at one instant in Unix ns. */
+/** Author of a write: the acting user in one org, and the instant in Unix ns. */
 export interface Actor {
   orgId: string;
   userId: string;

@@ -30,7 +30,7 @@ export interface TestResponse {
 
 /** Options of one test request. */
 export interface RequestOptions {
-  /** Request body; written with the int64-exact codec unless it is a string. */
+  /** Request body: a string or bytes (a Uint8Array or Buffer) are sent as they are, anything else as int64-exact JSON. */
   body?: unknown;
   /** API key; the admin key by default, `null` for none. */
   key?: string | null;
@@ -40,6 +40,8 @@ export interface RequestOptions {
 /** A Sortie API on a fresh store, called in-process through `app.request`. */
 export interface TestApi {
   dialect: TestDialect;
+  /** URL of the PostgreSQL database; undefined on SQLite. */
+  databaseUrl: string | undefined;
   app: Hono<AppEnv>;
   store: Store;
   adminKey: string;
@@ -63,20 +65,34 @@ export interface TestApiOptions {
   maxUploadBytes?: number;
   /** Whether the app's job worker runs (default true); tests of failures run their own. */
   startWorker?: boolean;
+  /**
+   * A PostgreSQL test API whose database this one opens too, as a second API
+   * node: same org, user and admin key. Its blobs go to its own folder, so it
+   * does not share uploads. Its `close()` leaves the database to the first.
+   */
+  sameDatabaseAs?: TestApi;
 }
 
 /**
  * Starts the app on a new SQLite file or a new PostgreSQL database, migrated
- * and bootstrapped with one org, an admin user and an admin key.
+ * and bootstrapped with one org, an admin user and an admin key. With
+ * `sameDatabaseAs`, it opens that API's database instead.
  */
 export async function startTestApi(dialect: TestDialect, options: TestApiOptions = {}): Promise<TestApi> {
+  const peer = options.sameDatabaseAs;
+  if (peer && (dialect !== "postgres" || peer.databaseUrl === undefined)) {
+    throw new Error("sameDatabaseAs needs two PostgreSQL test APIs; SQLite serves one process");
+  }
   const dir = await mkdtemp(join(tmpdir(), "sortie-test-"));
-  const database = dialect === "postgres" ? await createPostgresDatabase() : undefined;
-  const store = database ? await openPostgresStore(database.url) : await openSqliteStore(join(dir, "sortie.sqlite"));
+  const database = dialect === "postgres" && !peer ? await createPostgresDatabase() : undefined;
+  const databaseUrl = peer?.databaseUrl ?? database?.url;
+  const store = databaseUrl ? await openPostgresStore(databaseUrl) : await openSqliteStore(join(dir, "sortie.sqlite"));
   await store.migrate();
 
   const clock = options.clock ?? systemClock;
-  const bootstrap = await bootstrapFirstOrg(store, clock, randomIds, { orgName: "Test org" });
+  const bootstrap = peer
+    ? { apiKey: peer.adminKey, orgId: peer.orgId, userId: peer.userId }
+    : await bootstrapFirstOrg(store, clock, randomIds, { orgName: "Test org" });
   if (!bootstrap) throw new Error("test store was not empty");
 
   const blobs = new LocalBlobStore(join(dir, "blobs"));
@@ -103,8 +119,11 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
     const headers: Record<string, string> = { ...requestOptions.headers };
     const key = requestOptions.key === undefined ? bootstrap.apiKey : requestOptions.key;
     if (key !== null) headers.authorization = `Bearer ${key}`;
-    let body: string | undefined;
-    if (requestOptions.body !== undefined) {
+    let body: BodyInit | undefined;
+    if (requestOptions.body instanceof Uint8Array) {
+      body = requestOptions.body as Uint8Array<ArrayBuffer>;
+      headers["content-type"] ??= "application/octet-stream";
+    } else if (requestOptions.body !== undefined) {
       body = typeof requestOptions.body === "string" ? requestOptions.body : stringifyJson(requestOptions.body);
       headers["content-type"] ??= "application/json";
     }
@@ -114,6 +133,7 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
 
   return {
     dialect,
+    databaseUrl,
     app,
     store,
     adminKey: bootstrap.apiKey,
