@@ -1,28 +1,21 @@
 import { McapIndexedReader, type McapTypes } from "@mcap/core";
-import { ByteCursor, dataView } from "./byte-cursor.js";
 import { type ByteSource, RecordingReadError } from "./byte-source.js";
-import { compareAscending } from "./compare.js";
 import type { IndexResult } from "./index-result.js";
+import { findChannelWindows } from "./mcap-channel-windows.js";
 import { buildIndexResult, MessageWindow, TopicTally } from "./topic-tally.js";
-
-const MESSAGE_INDEX_OPCODE = 0x07;
-// Opcode (1), record length (8), channel id (2), byte length of the entries (4).
-const MESSAGE_INDEX_PREFIX_BYTES = 15;
-// Each entry is a log time (8) and an offset into the uncompressed chunk (8).
-const MESSAGE_INDEX_ENTRY_BYTES = 16;
-// Entries parsed per read, so a chunk with millions of messages needs little memory.
-const ENTRIES_PER_READ = 4096;
 
 /**
  * Indexes an MCAP file from its footer, summary section and message index
  * records, without reading any chunk. Message indexes are needed because the
- * summary gives per-channel counts but not per-channel windows; they cost 16
- * bytes per message.
+ * summary gives per-channel counts but not per-channel windows. Only the
+ * indexes of the chunks that can hold a channel's earliest or latest message
+ * are read (see `findChannelWindows`), so a file of well-ordered chunks costs
+ * a few reads whatever its size.
  *
  * The summary is checked, not trusted. Chunk windows must be ordered and lie
- * inside the data section, and every message index entry must lie in its
- * chunk's window. The counts and window of the Statistics record must equal
- * those of the message indexes.
+ * inside the data section, and every message index entry read must lie in
+ * its chunk's window. The counts and window of the Statistics record must
+ * agree with those of the message indexes read.
  *
  * Returns `undefined` when there is no summary or it is incomplete or
  * inconsistent. The caller then scans the whole file, and that scan also
@@ -42,7 +35,11 @@ export async function indexMcapFromSummary(source: ByteSource): Promise<IndexRes
     return undefined;
   }
 
-  const windows = await readMessageIndexes(source, reader);
+  const windows = await findChannelWindows(source, {
+    chunkIndexes: reader.chunkIndexes,
+    statistics,
+    dataEndOffset: reader.dataEndOffset,
+  });
   if (windows === undefined || !windowsMatchStatistics(windows, statistics)) return undefined;
 
   const tally = new TopicTally();
@@ -82,84 +79,10 @@ function chunkIndexesCoverStatistics(
     for (const offset of chunk.messageIndexOffsets.values()) {
       if (offset < chunkEnd || offset >= reader.dataEndOffset) return false;
     }
-  }
-  return true;
-}
 
-/**
- * Reads the message index records of every chunk into one window per
- * channel. Returns `undefined` when a record is missing or malformed, or has a
- * time outside its chunk's window.
- */
-async function readMessageIndexes(
-  source: ByteSource,
-  reader: McapIndexedReader,
-): Promise<Map<number, MessageWindow> | undefined> {
-  const windows = new Map<number, MessageWindow>();
-
-  for (const chunk of reader.chunkIndexes) {
-    const records = [...chunk.messageIndexOffsets.entries()].sort((a, b) =>
-      compareAscending(a[1], b[1]),
-    );
-    const first = records[0];
-    if (first === undefined) {
-      // A chunk without message indexes hides its messages from this reader.
-      if (chunk.messageStartTime !== 0n || chunk.messageEndTime !== 0n) return undefined;
-      continue;
-    }
-
-    // The records of one chunk are contiguous, so one cursor bounded to them reads them in order.
-    const start = first[1];
-    const end = start + chunk.messageIndexLength;
-    if (end > reader.dataEndOffset) return undefined;
-    const cursor = new ByteCursor(source, Number(start), Number(end));
-    for (const [channelId, offset] of records) {
-      if (!cursor.skip(Number(offset) - cursor.position)) return undefined;
-
-      let window = windows.get(channelId);
-      if (window === undefined) {
-        window = new MessageWindow();
-        windows.set(channelId, window);
-      }
-      const valid = await readMessageIndex(cursor, channelId, chunk, window);
-      if (!valid) return undefined;
-    }
-  }
-  return windows;
-}
-
-async function readMessageIndex(
-  cursor: ByteCursor,
-  channelId: number,
-  chunk: McapTypes.ChunkIndex,
-  window: MessageWindow,
-): Promise<boolean> {
-  const prefix = await cursor.take(MESSAGE_INDEX_PREFIX_BYTES);
-  if (prefix === undefined) return false;
-
-  const view = dataView(prefix);
-  const recordLength = view.getBigUint64(1, true);
-  const entriesLength = view.getUint32(11, true);
-  const wellFormed =
-    view.getUint8(0) === MESSAGE_INDEX_OPCODE &&
-    view.getUint16(9, true) === channelId &&
-    entriesLength % MESSAGE_INDEX_ENTRY_BYTES === 0 &&
-    recordLength >= BigInt(6 + entriesLength);
-  if (!wellFormed) return false;
-
-  let entriesLeft = entriesLength / MESSAGE_INDEX_ENTRY_BYTES;
-  while (entriesLeft > 0) {
-    const batch = Math.min(entriesLeft, ENTRIES_PER_READ);
-    const entries = await cursor.take(batch * MESSAGE_INDEX_ENTRY_BYTES);
-    if (entries === undefined) return false;
-
-    const entryView = dataView(entries);
-    for (let index = 0; index < batch; index++) {
-      const logTime = entryView.getBigUint64(index * MESSAGE_INDEX_ENTRY_BYTES, true);
-      if (logTime < chunk.messageStartTime || logTime > chunk.messageEndTime) return false;
-      window.addMessage(logTime);
-    }
-    entriesLeft -= batch;
+    // A chunk without message indexes hides its messages from this reader.
+    const indexed = chunk.messageIndexOffsets.size > 0;
+    if (!indexed && (chunk.messageStartTime !== 0n || chunk.messageEndTime !== 0n)) return false;
   }
   return true;
 }
