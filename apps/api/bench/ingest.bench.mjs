@@ -7,10 +7,11 @@
 // 3. peak RSS growth of the API process while it receives a 1 GB upload over
 //    HTTP and indexes it (target <= 64 MiB).
 // The files are written to a temporary folder and deleted at the end.
+
+import { randomBytes } from "node:crypto";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { randomBytes } from "node:crypto";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -38,7 +39,12 @@ const START_NS = 1_700_000_000n * 1_000_000_000n;
 // A mobile robot's topics: rate in Hz and payload size in bytes. Camera and
 // lidar carry most bytes; IMU, odometry and tf most messages.
 const CHANNELS = [
-  { topic: "/camera/image/compressed", schema: "sensor_msgs/msg/CompressedImage", hz: 30, bytes: 120 * 1024 },
+  {
+    topic: "/camera/image/compressed",
+    schema: "sensor_msgs/msg/CompressedImage",
+    hz: 30,
+    bytes: 120 * 1024,
+  },
   { topic: "/lidar/points", schema: "sensor_msgs/msg/PointCloud2", hz: 10, bytes: MIB },
   { topic: "/imu", schema: "sensor_msgs/msg/Imu", hz: 200, bytes: 320 },
   { topic: "/odom", schema: "nav_msgs/msg/Odometry", hz: 50, bytes: 720 },
@@ -105,17 +111,34 @@ async function writeMcap(path, targetBytes, { summary, compression = "" }) {
     useAttachmentIndex: summary,
     useMetadataIndex: summary,
     compressChunk:
-      compression === "zstd" ? (data) => ({ compression, compressedData: zstd.compress(data) }) : undefined,
+      compression === "zstd"
+        ? (data) => ({ compression, compressedData: zstd.compress(data) })
+        : undefined,
   });
   await writer.start({ profile: "ros2", library: "sortie ingest benchmark" });
 
   const channels = [];
   for (const channel of CHANNELS) {
-    const schemaId = await writer.registerSchema({ name: channel.schema, encoding: "ros2msg", data: new Uint8Array(0) });
-    const channelId = await writer.registerChannel({ topic: channel.topic, schemaId, messageEncoding: "cdr", metadata: new Map() });
+    const schemaId = await writer.registerSchema({
+      name: channel.schema,
+      encoding: "ros2msg",
+      data: new Uint8Array(0),
+    });
+    const channelId = await writer.registerChannel({
+      topic: channel.topic,
+      schemaId,
+      messageEncoding: "cdr",
+      metadata: new Map(),
+    });
     const payload = new Uint8Array(channel.bytes);
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + channel.bytes) & 0xff;
-    channels.push({ channelId, payload, periodNs: 1_000_000_000n / BigInt(channel.hz), nextNs: START_NS, sequence: 0 });
+    channels.push({
+      channelId,
+      payload,
+      periodNs: 1_000_000_000n / BigInt(channel.hz),
+      nextNs: START_NS,
+      sequence: 0,
+    });
   }
 
   const pool = compression === "" ? undefined : randomBytes(PAYLOAD_POOL_BYTES);
@@ -134,7 +157,13 @@ async function writeMcap(path, targetBytes, { summary, compression = "" }) {
     for (const channel of channels) {
       if (channel.nextNs > nowNs) continue;
       const data = payloadOf(channel);
-      await writer.addMessage({ channelId: channel.channelId, sequence: channel.sequence++, logTime: nowNs, publishTime: nowNs, data });
+      await writer.addMessage({
+        channelId: channel.channelId,
+        sequence: channel.sequence++,
+        logTime: nowNs,
+        publishTime: nowNs,
+        data,
+      });
       channel.nextNs += channel.periodNs;
       messages += 1;
       messageBytes += data.byteLength;
@@ -150,7 +179,13 @@ async function writeMcap(path, targetBytes, { summary, compression = "" }) {
 async function indexOnce(path) {
   const source = await fileByteSource(path);
   let reads = 0;
-  const counted = { size: source.size, read: (offset, length) => ((reads += 1), source.read(offset, length)) };
+  const counted = {
+    size: source.size,
+    read(offset, length) {
+      reads += 1;
+      return source.read(offset, length);
+    },
+  };
   try {
     const started = performance.now();
     const result = await indexRecording(counted, path);
@@ -229,10 +264,14 @@ function median(values) {
 /** Checks that indexing found every generated message and the generated window. */
 function checkResult(file, result) {
   if (result.format !== "mcap" || result.message_count !== file.messages) {
-    throw new Error(`${file.path}: indexed ${result.message_count} ${result.format} messages, generated ${file.messages}`);
+    throw new Error(
+      `${file.path}: indexed ${result.message_count} ${result.format} messages, generated ${file.messages}`,
+    );
   }
   if (result.recorded_start_ns !== file.startNs || result.recorded_end_ns !== file.endNs) {
-    throw new Error(`${file.path}: indexed window [${result.recorded_start_ns}, ${result.recorded_end_ns}], generated [${file.startNs}, ${file.endNs}]`);
+    throw new Error(
+      `${file.path}: indexed window [${result.recorded_start_ns}, ${result.recorded_end_ns}], generated [${file.startNs}, ${file.endNs}]`,
+    );
   }
 }
 
@@ -248,7 +287,11 @@ async function indexWithSummary(files) {
   for (let run = 0; run < SUMMARY_RUNS; run++) {
     for (const [index, file] of files.entries()) times[index].push((await indexOnce(file.path)).ms);
   }
-  return firsts.map((first, index) => ({ ms: median(times[index]), bytesRead: first.bytesRead, reads: first.reads }));
+  return firsts.map((first, index) => ({
+    ms: median(times[index]),
+    bytesRead: first.bytesRead,
+    reads: first.reads,
+  }));
 }
 
 async function scanWithoutSummary(file) {
@@ -313,21 +356,26 @@ async function api(server, method, path, body) {
 /** Streams a file as the body of an upload and waits until the server has indexed it. */
 async function uploadAndIndex(server, datasetId, file, relativePath) {
   const started = performance.now();
-  const response = await fetch(`${server.url}/v1/datasets/${datasetId}/files/upload?relative_path=${encodeURIComponent(relativePath)}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/octet-stream" },
-    body: Readable.toWeb(createReadStream(file.path, { highWaterMark: MIB })),
-    duplex: "half",
-  });
+  const response = await fetch(
+    `${server.url}/v1/datasets/${datasetId}/files/upload?relative_path=${encodeURIComponent(relativePath)}`,
+    {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/octet-stream" },
+      body: Readable.toWeb(createReadStream(file.path, { highWaterMark: MIB })),
+      duplex: "half",
+    },
+  );
   const text = await response.text();
-  if (!response.ok) throw new Error(`upload of ${file.path} failed with ${response.status}: ${text}`);
+  if (!response.ok)
+    throw new Error(`upload of ${file.path} failed with ${response.status}: ${text}`);
   const uploadMs = performance.now() - started;
   const fileId = JSON.parse(text).data.file_id;
 
   for (;;) {
     const record = await api(server, "GET", `/v1/files/id/${fileId}`);
     if (record.ingestion_status === "indexed") break;
-    if (record.ingestion_status === "failed") throw new Error(`indexing ${relativePath} failed: ${record.ingestion_error}`);
+    if (record.ingestion_status === "failed")
+      throw new Error(`indexing ${relativePath} failed: ${record.ingestion_error}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { uploadMs, totalMs: performance.now() - started };
@@ -351,7 +399,11 @@ async function withPeakRss(pid, work) {
 
 async function measureUploads(dir, small, withSummary, withoutSummary) {
   const dataDir = join(dir, "server");
-  const server = await startServer({ SORTIE_DATA_DIR: dataDir, SORTIE_ADMIN_API_KEY: ADMIN_KEY, SORTIE_JOB_POLL_MS: "50" });
+  const server = await startServer({
+    SORTIE_DATA_DIR: dataDir,
+    SORTIE_ADMIN_API_KEY: ADMIN_KEY,
+    SORTIE_JOB_POLL_MS: "50",
+  });
   try {
     const started = rssBytes(server.pid);
     const dataset = await api(server, "POST", "/v1/datasets", { name: "ingest benchmark" });
@@ -359,8 +411,12 @@ async function measureUploads(dir, small, withSummary, withoutSummary) {
     await uploadAndIndex(server, dataset.dataset_id, small, "warm-up.mcap");
     const warm = rssBytes(server.pid);
 
-    const summary = await withPeakRss(server.pid, () => uploadAndIndex(server, dataset.dataset_id, withSummary, "large-summary.mcap"));
-    const scan = await withPeakRss(server.pid, () => uploadAndIndex(server, dataset.dataset_id, withoutSummary, "large-no-summary.mcap"));
+    const summary = await withPeakRss(server.pid, () =>
+      uploadAndIndex(server, dataset.dataset_id, withSummary, "large-summary.mcap"),
+    );
+    const scan = await withPeakRss(server.pid, () =>
+      uploadAndIndex(server, dataset.dataset_id, withoutSummary, "large-no-summary.mcap"),
+    );
     return { started, warm, summary, scan };
   } finally {
     await server.stop();
@@ -374,8 +430,12 @@ try {
   const small = await writeMcap(join(dir, "small-summary.mcap"), SMALL_BYTES, { summary: true });
   const large = await writeMcap(join(dir, "large-summary.mcap"), LARGE_BYTES, { summary: true });
   const bare = await writeMcap(join(dir, "large-no-summary.mcap"), LARGE_BYTES, { summary: false });
-  const zstdBare = await writeMcap(join(dir, "zstd-no-summary.mcap"), COMPRESSED_MESSAGE_BYTES, { summary: false, compression: "zstd" });
-  for (const file of [small, large, bare, zstdBare]) console.log(`${file.path}: ${file.size} bytes, ${file.messages} messages`);
+  const zstdBare = await writeMcap(join(dir, "zstd-no-summary.mcap"), COMPRESSED_MESSAGE_BYTES, {
+    summary: false,
+    compression: "zstd",
+  });
+  for (const file of [small, large, bare, zstdBare])
+    console.log(`${file.path}: ${file.size} bytes, ${file.messages} messages`);
 
   console.log("indexing with a summary …");
   const [smallIndex, largeIndex] = await indexWithSummary([small, large]);
@@ -401,7 +461,10 @@ try {
     [small, smallIndex],
     [large, largeIndex],
   ]
-    .map(([file, index]) => `| ${(file.size / MB).toFixed(1)} MB | ${file.messages.toLocaleString("en")} | ${kib(index.bytesRead)} | ${index.reads} | ${index.ms.toFixed(2)} |`)
+    .map(
+      ([file, index]) =>
+        `| ${(file.size / MB).toFixed(1)} MB | ${file.messages.toLocaleString("en")} | ${kib(index.bytesRead)} | ${index.reads} | ${index.ms.toFixed(2)} |`,
+    )
     .join("\n");
 
   writeSection(

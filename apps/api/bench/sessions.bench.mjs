@@ -12,8 +12,8 @@ import { stringifyJson } from "@sortie/domain";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore } from "../dist/node.js";
-import { machine, writeSection } from "./results.mjs";
 import { measureMultiNode, multiNodeSection } from "./multi-node.mjs";
+import { machine, writeSection } from "./results.mjs";
 import { startServer } from "./server-process.mjs";
 
 const ADMIN_KEY = "sk_benchmark_admin_key_0123456789abcdefghij";
@@ -21,7 +21,8 @@ const ORG_ID = "og_bench";
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 100_000);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ADD_SAMPLES = 300;
-const PG_ADMIN = process.env.SORTIE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_ADMIN =
+  process.env.SORTIE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function load(url, path) {
   const result = await autocannon({
@@ -31,23 +32,55 @@ async function load(url, path) {
     headers: { authorization: `Bearer ${ADMIN_KEY}` },
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${path}: ${result.non2xx} non-2xx responses and ${result.errors} errors under load`);
+    throw new Error(
+      `${path}: ${result.non2xx} non-2xx responses and ${result.errors} errors under load`,
+    );
   }
   return result.requests.average;
 }
 
 async function seed(store, datasetId, sessionFull, sessionEmpty) {
   const now = BigInt(Date.now()) * 1_000_000n;
-  const user = (await store.db.selectFrom("users").select("user_id").executeTakeFirstOrThrow()).user_id;
-  const row = (table) => ({ created_ns: now, created_by: user, modified_ns: now, modified_by: user, ...table });
+  const user = (await store.db.selectFrom("users").select("user_id").executeTakeFirstOrThrow())
+    .user_id;
+  const row = (table) => ({
+    created_ns: now,
+    created_by: user,
+    modified_ns: now,
+    modified_by: user,
+    ...table,
+  });
   await store.db
     .insertInto("datasets")
-    .values(row({ dataset_id: datasetId, org_id: ORG_ID, name: "bench", description: null, device_id: null, tags: "[]", metadata: "{}" }))
+    .values(
+      row({
+        dataset_id: datasetId,
+        org_id: ORG_ID,
+        name: "bench",
+        description: null,
+        device_id: null,
+        tags: "[]",
+        metadata: "{}",
+      }),
+    )
     .execute();
   for (const sessionId of [sessionFull, sessionEmpty]) {
     await store.db
       .insertInto("sessions")
-      .values(row({ session_id: sessionId, org_id: ORG_ID, key: null, name: sessionId, description: null, tags: "[]", metadata: "{}", min_timestamp_ns: null, max_timestamp_ns: null, version: 1n }))
+      .values(
+        row({
+          session_id: sessionId,
+          org_id: ORG_ID,
+          key: null,
+          name: sessionId,
+          description: null,
+          tags: "[]",
+          metadata: "{}",
+          min_timestamp_ns: null,
+          max_timestamp_ns: null,
+          version: 1n,
+        }),
+      )
       .execute();
   }
 
@@ -60,23 +93,56 @@ async function seed(store, datasetId, sessionFull, sessionEmpty) {
       const begin = base + BigInt(i) * 1_000_000_000n;
       files.push(
         row({
-          file_id: `fl_bench_${i}`, org_id: ORG_ID, dataset_id: datasetId, relative_path: `f/${i}.mcap`, size: null, content_hash: null,
-          device_id: null, tags: "[]", metadata: "{}", origination: null, blob_key: null, ingestion_status: null, ingestion_error: null,
-          format: null, time_base: "unix", recorded_start_ns: null, recorded_end_ns: null, clock_offset_ns: null, time_offset_ns: null,
-          explicit_start_ns: begin, explicit_end_ns: begin + 500_000_000n, start_time_ns: begin, end_time_ns: begin + 500_000_000n,
+          file_id: `fl_bench_${i}`,
+          org_id: ORG_ID,
+          dataset_id: datasetId,
+          relative_path: `f/${i}.mcap`,
+          size: null,
+          content_hash: null,
+          device_id: null,
+          tags: "[]",
+          metadata: "{}",
+          origination: null,
+          blob_key: null,
+          ingestion_status: null,
+          ingestion_error: null,
+          format: null,
+          time_base: "unix",
+          recorded_start_ns: null,
+          recorded_end_ns: null,
+          clock_offset_ns: null,
+          time_offset_ns: null,
+          explicit_start_ns: begin,
+          explicit_end_ns: begin + 500_000_000n,
+          start_time_ns: begin,
+          end_time_ns: begin + 500_000_000n,
         }),
       );
       if (i < CONTRIBUTIONS) {
         contributions.push({
-          session_id: sessionFull, file_id: `fl_bench_${i}`, range_key: "whole", range_min_ns: null, range_max_ns: null,
-          window_min_ns: begin, window_max_ns: begin + 500_000_000n, created_ns: now, created_by: user,
+          session_id: sessionFull,
+          file_id: `fl_bench_${i}`,
+          range_key: "whole",
+          range_min_ns: null,
+          range_max_ns: null,
+          window_min_ns: begin,
+          window_max_ns: begin + 500_000_000n,
+          created_ns: now,
+          created_by: user,
         });
       }
     }
     await store.transaction(async (tx) => {
-      for (let i = 0; i < files.length; i += 400) await tx.insertInto("files").values(files.slice(i, i + 400)).execute();
+      for (let i = 0; i < files.length; i += 400)
+        await tx
+          .insertInto("files")
+          .values(files.slice(i, i + 400))
+          .execute();
       for (let i = 0; i < contributions.length; i += 500) {
-        await tx.insertInto("session_files").values(contributions.slice(i, i + 500)).execute();
+        await tx
+          .insertInto("session_files")
+          .values(contributions.slice(i, i + 500))
+          .execute();
       }
     });
   }
@@ -121,12 +187,19 @@ async function runOn(dialect) {
     };
   }
 
-  const env = { SORTIE_DATA_DIR: dir, SORTIE_ADMIN_API_KEY: ADMIN_KEY, SORTIE_ORG_ID: ORG_ID, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  const env = {
+    SORTIE_DATA_DIR: dir,
+    SORTIE_ADMIN_API_KEY: ADMIN_KEY,
+    SORTIE_ORG_ID: ORG_ID,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
   try {
     // First start migrates and bootstraps; the seed then goes straight into the store.
     const first = await startServer(env);
     await first.stop();
-    const store = databaseUrl ? await openPostgresStore(databaseUrl) : await openSqliteStore(join(dir, "sortie.sqlite"));
+    const store = databaseUrl
+      ? await openPostgresStore(databaseUrl)
+      : await openSqliteStore(join(dir, "sortie.sqlite"));
     const seedStarted = performance.now();
     await seed(store, "ds_bench", "ss_bench_full", "ss_bench_empty");
     await store.close();
@@ -137,8 +210,21 @@ async function runOn(dialect) {
       const health = await load(server.url, "/health");
       const session = await load(server.url, "/v1/sessions/id/ss_bench_empty");
       const full = await addFileLatencies(server.url, "ss_bench_full", CONTRIBUTIONS);
-      const empty = await addFileLatencies(server.url, "ss_bench_empty", CONTRIBUTIONS + ADD_SAMPLES);
-      return { dialect, health, session, readRatio: session / health, full, empty, addRatio: full / empty, seedSeconds };
+      const empty = await addFileLatencies(
+        server.url,
+        "ss_bench_empty",
+        CONTRIBUTIONS + ADD_SAMPLES,
+      );
+      return {
+        dialect,
+        health,
+        session,
+        readRatio: session / health,
+        full,
+        empty,
+        addRatio: full / empty,
+        seedSeconds,
+      };
     } finally {
       await server.stop();
     }
@@ -172,7 +258,10 @@ const measurements = [
   ["seeding, s", (r) => r.seedSeconds.toFixed(1), ""],
 ];
 const rows = measurements
-  .map(([label, format, target]) => `| ${label} | ${cell("sqlite", format)} | ${cell("postgres", format)} | ${target} |`)
+  .map(
+    ([label, format, target]) =>
+      `| ${label} | ${cell("sqlite", format)} | ${cell("postgres", format)} | ${target} |`,
+  )
   .join("\n");
 writeSection(
   "api/sessions",
@@ -195,9 +284,20 @@ ${rows}`,
 if (stores.includes("postgres") && process.env.BENCH_MULTI_NODE !== "0") {
   console.log("multi-node bench on postgres …");
   const multiLoad = loadavg()[0];
-  const multi = await measureMultiNode({ adminUrl: PG_ADMIN, adminKey: ADMIN_KEY, orgId: ORG_ID, seconds: LOAD_SECONDS });
+  const multi = await measureMultiNode({
+    adminUrl: PG_ADMIN,
+    adminKey: ADMIN_KEY,
+    orgId: ORG_ID,
+    seconds: LOAD_SECONDS,
+  });
   console.log(multi);
-  writeSection("api/multi-node", multiNodeSection(multi, `${machine()}; 1-minute load average ${multiLoad.toFixed(2)} at the start`));
+  writeSection(
+    "api/multi-node",
+    multiNodeSection(
+      multi,
+      `${machine()}; 1-minute load average ${multiLoad.toFixed(2)} at the start`,
+    ),
+  );
 }
 
 async function postgresVersion() {

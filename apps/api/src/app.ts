@@ -1,6 +1,7 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { Hono } from "hono";
 import { openAPIRouteHandler } from "hono-openapi";
+import * as v from "valibot";
 import { authenticate } from "./auth/authenticate.js";
 import { clearKeyCacheAfterWrites, KeyCache } from "./auth/key-cache.js";
 import type { AppDeps } from "./deps.js";
@@ -8,9 +9,8 @@ import type { AppEnv } from "./env.js";
 import { ApiError } from "./http/api-error.js";
 import { renderError } from "./http/error-handler.js";
 import { idempotency } from "./http/idempotency.js";
-import { documented } from "./http/openapi.js";
-import * as v from "valibot";
 import { sendJson } from "./http/json.js";
+import { documented } from "./http/openapi.js";
 import { requestContext } from "./http/request-context.js";
 import { PageTokens } from "./pagination/page-token.js";
 import { registerCustomFieldRoutes } from "./routes/custom-fields.js";

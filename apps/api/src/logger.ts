@@ -24,7 +24,9 @@ export const silentLogger: Logger = {
 /** A logger writing one JSON line per entry with `console`; for runtimes without pino. */
 export function consoleJsonLogger(base: Record<string, unknown> = {}): Logger {
   const write = (level: string) => (fields: Record<string, unknown>, message?: string) => {
-    console.log(JSON.stringify({ level, time: new Date().toISOString(), ...base, ...fields, msg: message }));
+    console.log(
+      JSON.stringify({ level, time: new Date().toISOString(), ...base, ...fields, msg: message }),
+    );
   };
   return {
     debug: () => {},

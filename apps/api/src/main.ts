@@ -7,7 +7,10 @@ import { startNodeServer } from "./node/server.js";
 // prints the first admin key once, and drains requests on SIGINT or SIGTERM.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, base: { service: "sortie-api" } }) as unknown as Logger;
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "sortie-api" },
+  }) as unknown as Logger;
 
   const server = await startNodeServer(config, logger);
   logger.info(

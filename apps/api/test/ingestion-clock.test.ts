@@ -9,24 +9,67 @@ import { JobWorker } from "../src/jobs/worker.js";
 import { silentLogger } from "../src/logger.js";
 import { systemClock } from "../src/util/clock.js";
 import { TEST_DIALECTS } from "./support/databases.js";
-import { createDataset, createSession, expectApiError, readAllPages, readBounds, registerFile } from "./support/fixtures.js";
+import {
+  createDataset,
+  createSession,
+  expectApiError,
+  readAllPages,
+  readBounds,
+  registerFile,
+} from "./support/fixtures.js";
 import { startTestApi, type TestApi } from "./support/test-api.js";
 
 const SECOND = 1_000_000_000n;
 
 // Windows of the recordings used here, from the recording set's manifest.
-const TALKER = { name: "rosbag2_talker.mcap", start: 1585866235112411371n, end: 1585866239643508139n };
-const NAV2 = { name: "evo_nav2_turtlebot.mcap", start: 1778234353382747000n, end: 1778234450738043000n };
+const TALKER = {
+  name: "rosbag2_talker.mcap",
+  start: 1585866235112411371n,
+  end: 1585866239643508139n,
+};
+const NAV2 = {
+  name: "evo_nav2_turtlebot.mcap",
+  start: 1778234353382747000n,
+  end: 1778234450738043000n,
+};
 // Relative clocks: 1.0 s to 1.4 s and 47.58 s to 108.781 s.
 const SEEK = { name: "rosbag2_test_bag_for_seek_0.mcap", start: 1n * SECOND, end: 1_400_000_000n };
-const JACKAL = { name: "robot_localization_test2.bag", start: 47_580_000_000n, end: 108_781_000_000n };
+const JACKAL = {
+  name: "robot_localization_test2.bag",
+  start: 47_580_000_000n,
+  end: 108_781_000_000n,
+};
 
 // Topics of the Nav2 recording on the Unix clock.
 const NAV2_TOPICS = {
-  amcl: { topic_name: "/amcl_pose", schema_name: "geometry_msgs/msg/PoseWithCovarianceStamped", message_count: 135, start: 1778234353600224000n, end: 1778234448539160000n },
-  odom: { topic_name: "/odom", schema_name: "nav_msgs/msg/Odometry", message_count: 2639, start: 1778234353382747000n, end: 1778234450738021000n },
-  tf: { topic_name: "/tf", schema_name: "tf2_msgs/msg/TFMessage", message_count: 5422, start: 1778234353382761000n, end: 1778234450738043000n },
-  tfStatic: { topic_name: "/tf_static", schema_name: "tf2_msgs/msg/TFMessage", message_count: 1, start: 1778234353404134000n, end: 1778234353404134000n },
+  amcl: {
+    topic_name: "/amcl_pose",
+    schema_name: "geometry_msgs/msg/PoseWithCovarianceStamped",
+    message_count: 135,
+    start: 1778234353600224000n,
+    end: 1778234448539160000n,
+  },
+  odom: {
+    topic_name: "/odom",
+    schema_name: "nav_msgs/msg/Odometry",
+    message_count: 2639,
+    start: 1778234353382747000n,
+    end: 1778234450738021000n,
+  },
+  tf: {
+    topic_name: "/tf",
+    schema_name: "tf2_msgs/msg/TFMessage",
+    message_count: 5422,
+    start: 1778234353382761000n,
+    end: 1778234450738043000n,
+  },
+  tfStatic: {
+    topic_name: "/tf_static",
+    schema_name: "tf2_msgs/msg/TFMessage",
+    message_count: 1,
+    start: 1778234353404134000n,
+    end: 1778234353404134000n,
+  },
 };
 
 type Nav2Topic = (typeof NAV2_TOPICS)[keyof typeof NAV2_TOPICS];
@@ -60,7 +103,8 @@ async function waitForIngestion(api: TestApi, fileId: string): Promise<any> {
     const response = await api.get(`/v1/files/id/${fileId}`);
     expect(response.status, response.text).toBe(200);
     if (response.body.data.ingestion_status !== "pending") return response.body.data;
-    if (Date.now() > deadline) throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
+    if (Date.now() > deadline)
+      throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -115,12 +159,20 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
     it("list topics without times", async () => {
       const topics = await readAllPages(api, `/v1/files/id/${seek.file_id}/topics`);
       expect(topics).toEqual([
-        { topic_name: "topic1", schema_name: "test_msgs/BasicTypes", message_count: 5, start_time_ns: null, end_time_ns: null },
+        {
+          topic_name: "topic1",
+          schema_name: "test_msgs/BasicTypes",
+          message_count: 5,
+          start_time_ns: null,
+          end_time_ns: null,
+        },
       ]);
     });
 
     it("leave a session unbounded", async () => {
-      const session = await createSession(api, { files: [{ file_id: seek.file_id }, { file_id: jackal.file_id }] });
+      const session = await createSession(api, {
+        files: [{ file_id: seek.file_id }, { file_id: jackal.file_id }],
+      });
       expect(session.min_timestamp_ns).toBeNull();
       expect(session.max_timestamp_ns).toBeNull();
       expect(await sessionTopics(api, session.session_id)).toEqual([]);
@@ -128,7 +180,9 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
 
     it("add nothing beside Unix files", async () => {
       const talker = await uploadAndIndex(api, datasetId, TALKER.name);
-      const session = await createSession(api, { files: [{ file_id: jackal.file_id }, { file_id: talker.file_id }] });
+      const session = await createSession(api, {
+        files: [{ file_id: jackal.file_id }, { file_id: talker.file_id }],
+      });
       expect(session.min_timestamp_ns).toBe(TALKER.start);
       expect(session.max_timestamp_ns).toBe(TALKER.end);
       const names = (await sessionTopics(api, session.session_id)).map((topic) => topic.topic_name);
@@ -137,7 +191,9 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
 
     it("move sessions by offset", async () => {
       const first = await createSession(api, { files: [{ file_id: seek.file_id }] });
-      const second = await createSession(api, { files: [{ file_id: seek.file_id }, { file_id: jackal.file_id }] });
+      const second = await createSession(api, {
+        files: [{ file_id: seek.file_id }, { file_id: jackal.file_id }],
+      });
       const offset = 1_700_000_000n * SECOND;
 
       const updated = await api.put(`/v1/files/id/${seek.file_id}`, { time_offset_ns: offset });
@@ -146,10 +202,22 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       expect(updated.body.data.start_time_ns).toBe(SEEK.start + offset);
       expect(updated.body.data.end_time_ns).toBe(SEEK.end + offset);
 
-      expect(await readBounds(api, first.session_id)).toEqual([SEEK.start + offset, SEEK.end + offset]);
-      expect(await readBounds(api, second.session_id)).toEqual([SEEK.start + offset, SEEK.end + offset]);
+      expect(await readBounds(api, first.session_id)).toEqual([
+        SEEK.start + offset,
+        SEEK.end + offset,
+      ]);
+      expect(await readBounds(api, second.session_id)).toEqual([
+        SEEK.start + offset,
+        SEEK.end + offset,
+      ]);
       expect(await sessionTopics(api, first.session_id)).toEqual([
-        { topic_name: "topic1", schema_name: "test_msgs/BasicTypes", message_count: 5, start_time_ns: SEEK.start + offset, end_time_ns: SEEK.end + offset },
+        {
+          topic_name: "topic1",
+          schema_name: "test_msgs/BasicTypes",
+          message_count: 5,
+          start_time_ns: SEEK.start + offset,
+          end_time_ns: SEEK.end + offset,
+        },
       ]);
 
       const cleared = await api.put(`/v1/files/id/${seek.file_id}`, { time_offset_ns: null });
@@ -164,7 +232,10 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const start = 1_600_000_000n * SECOND;
       const end = start + (JACKAL.end - JACKAL.start);
 
-      const updated = await api.put(`/v1/files/id/${jackal.file_id}`, { start_time_ns: start, end_time_ns: end });
+      const updated = await api.put(`/v1/files/id/${jackal.file_id}`, {
+        start_time_ns: start,
+        end_time_ns: end,
+      });
       expect(updated.status, updated.text).toBe(200);
       expect(await readBounds(api, session.session_id)).toEqual([start, end]);
 
@@ -172,7 +243,13 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const offset = start - JACKAL.start;
       const topics = await sessionTopics(api, session.session_id);
       expect(topics).toEqual([
-        { topic_name: "/imu/data", schema_name: "sensor_msgs/Imu", message_count: 3061, start_time_ns: 47_580_000_000n + offset, end_time_ns: 108_781_000_000n + offset },
+        {
+          topic_name: "/imu/data",
+          schema_name: "sensor_msgs/Imu",
+          message_count: 3061,
+          start_time_ns: 47_580_000_000n + offset,
+          end_time_ns: 108_781_000_000n + offset,
+        },
         {
           topic_name: "/jackal_velocity_controller/odom",
           schema_name: "nav_msgs/Odometry",
@@ -182,7 +259,10 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
         },
       ]);
 
-      const cleared = await api.put(`/v1/files/id/${jackal.file_id}`, { start_time_ns: null, end_time_ns: null });
+      const cleared = await api.put(`/v1/files/id/${jackal.file_id}`, {
+        start_time_ns: null,
+        end_time_ns: null,
+      });
       expect(cleared.status, cleared.text).toBe(200);
       expect(await readBounds(api, session.session_id)).toEqual([null, null]);
     });
@@ -212,7 +292,9 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
     });
 
     it("reject an offset past int64", async () => {
-      const response = await api.put(`/v1/files/id/${seek.file_id}`, { time_offset_ns: 9223372036854775807n });
+      const response = await api.put(`/v1/files/id/${seek.file_id}`, {
+        time_offset_ns: 9223372036854775807n,
+      });
       expectApiError(response, 400, "RobotoInvalidRequestException");
       expect(response.body.details[0].path).toBe("time_offset_ns");
 
@@ -233,7 +315,9 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const from = 1778234353500000000n;
       const to = 1778234400000000000n;
       const session = await createSession(api, {
-        files: [{ file_id: nav2.file_id, range_min_timestamp_ns: from, range_max_timestamp_ns: to }],
+        files: [
+          { file_id: nav2.file_id, range_min_timestamp_ns: from, range_max_timestamp_ns: to },
+        ],
       });
       expect([session.min_timestamp_ns, session.max_timestamp_ns]).toEqual([from, to]);
 
@@ -250,9 +334,14 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const from = 1778234353410000000n;
       const to = 1778234353500000000n;
       const session = await createSession(api, {
-        files: [{ file_id: nav2.file_id, range_min_timestamp_ns: from, range_max_timestamp_ns: to }],
+        files: [
+          { file_id: nav2.file_id, range_min_timestamp_ns: from, range_max_timestamp_ns: to },
+        ],
       });
-      expect(await sessionTopics(api, session.session_id)).toEqual([clipped(NAV2_TOPICS.odom, from, to), clipped(NAV2_TOPICS.tf, from, to)]);
+      expect(await sessionTopics(api, session.session_id)).toEqual([
+        clipped(NAV2_TOPICS.odom, from, to),
+        clipped(NAV2_TOPICS.tf, from, to),
+      ]);
     });
 
     it("join two clips of one file", async () => {
@@ -260,8 +349,16 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const late: [bigint, bigint] = [1778234449000000000n, 1778234450000000000n];
       const session = await createSession(api, {
         files: [
-          { file_id: nav2.file_id, range_min_timestamp_ns: early[0], range_max_timestamp_ns: early[1] },
-          { file_id: nav2.file_id, range_min_timestamp_ns: late[0], range_max_timestamp_ns: late[1] },
+          {
+            file_id: nav2.file_id,
+            range_min_timestamp_ns: early[0],
+            range_max_timestamp_ns: early[1],
+          },
+          {
+            file_id: nav2.file_id,
+            range_min_timestamp_ns: late[0],
+            range_max_timestamp_ns: late[1],
+          },
         ],
       });
 
@@ -278,11 +375,17 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       const session = await createSession(api, {
         files: [
           { file_id: nav2.file_id },
-          { file_id: nav2.file_id, range_min_timestamp_ns: 1778234353500000000n, range_max_timestamp_ns: 1778234400000000000n },
+          {
+            file_id: nav2.file_id,
+            range_min_timestamp_ns: 1778234353500000000n,
+            range_max_timestamp_ns: 1778234400000000000n,
+          },
         ],
       });
       const topics = await sessionTopics(api, session.session_id);
-      expect(topics).toEqual(Object.values(NAV2_TOPICS).map((topic) => clipped(topic, NAV2.start, NAV2.end)));
+      expect(topics).toEqual(
+        Object.values(NAV2_TOPICS).map((topic) => clipped(topic, NAV2.start, NAV2.end)),
+      );
     });
   });
 });
@@ -310,13 +413,23 @@ describe.each(TEST_DIALECTS)("bounds at indexing on %s", (dialect) => {
   async function startWorker(files: [string, string][]): Promise<void> {
     const blobs = new LocalBlobStore(blobDir);
     for (const [fileId, name] of files) {
-      const row = await api.store.db.selectFrom("files").select("blob_key").where("file_id", "=", fileId).executeTakeFirstOrThrow();
+      const row = await api.store.db
+        .selectFrom("files")
+        .select("blob_key")
+        .where("file_id", "=", fileId)
+        .executeTakeFirstOrThrow();
       const bytes = await recording(name);
       await blobs.put(row.blob_key as string, new Blob([new Uint8Array(bytes)]).stream());
     }
-    worker = new JobWorker(api.store, systemClock, silentLogger, createJobHandlers(api.store, blobs, systemClock, silentLogger), {
-      pollIntervalMs: 20,
-    });
+    worker = new JobWorker(
+      api.store,
+      systemClock,
+      silentLogger,
+      createJobHandlers(api.store, blobs, systemClock, silentLogger),
+      {
+        pollIntervalMs: 20,
+      },
+    );
     worker.start();
   }
 
@@ -324,14 +437,22 @@ describe.each(TEST_DIALECTS)("bounds at indexing on %s", (dialect) => {
     const datasetId = await createDataset(api);
     const talker = await upload(api, datasetId, TALKER.name);
     const nav2 = await upload(api, datasetId, NAV2.name);
-    const registered = await registerFile(api, datasetId, "registered.mcap", [1_600_000_000n * SECOND, 1_600_000_001n * SECOND]);
+    const registered = await registerFile(api, datasetId, "registered.mcap", [
+      1_600_000_000n * SECOND,
+      1_600_000_001n * SECOND,
+    ]);
 
     const onlyTalker = await createSession(api, { files: [{ file_id: talker }] });
     const both = await createSession(api, { files: [{ file_id: talker }, { file_id: nav2 }] });
-    const withRegistered = await createSession(api, { files: [{ file_id: nav2 }, { file_id: registered }] });
+    const withRegistered = await createSession(api, {
+      files: [{ file_id: nav2 }, { file_id: registered }],
+    });
     expect(await readBounds(api, onlyTalker.session_id)).toEqual([null, null]);
     expect(await readBounds(api, both.session_id)).toEqual([null, null]);
-    expect(await readBounds(api, withRegistered.session_id)).toEqual([1_600_000_000n * SECOND, 1_600_000_001n * SECOND]);
+    expect(await readBounds(api, withRegistered.session_id)).toEqual([
+      1_600_000_000n * SECOND,
+      1_600_000_001n * SECOND,
+    ]);
     const etagBefore = (await api.get(`/v1/sessions/id/${both.session_id}`)).headers.get("etag");
 
     await startWorker([
@@ -343,8 +464,13 @@ describe.each(TEST_DIALECTS)("bounds at indexing on %s", (dialect) => {
 
     expect(await readBounds(api, onlyTalker.session_id)).toEqual([TALKER.start, TALKER.end]);
     expect(await readBounds(api, both.session_id)).toEqual([TALKER.start, NAV2.end]);
-    expect(await readBounds(api, withRegistered.session_id)).toEqual([1_600_000_000n * SECOND, NAV2.end]);
-    expect((await api.get(`/v1/sessions/id/${both.session_id}`)).headers.get("etag")).not.toBe(etagBefore);
+    expect(await readBounds(api, withRegistered.session_id)).toEqual([
+      1_600_000_000n * SECOND,
+      NAV2.end,
+    ]);
+    expect((await api.get(`/v1/sessions/id/${both.session_id}`)).headers.get("etag")).not.toBe(
+      etagBefore,
+    );
 
     const names = (await sessionTopics(api, both.session_id)).map((topic) => topic.topic_name);
     expect(names).toEqual(["/amcl_pose", "/odom", "/rosout", "/tf", "/tf_static", "/topic"]);

@@ -1,7 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadManifest, type ManifestFile, type ManifestTopic, RECORDINGS_DIR } from "../src/ingest/test-recordings.js";
+import {
+  loadManifest,
+  type ManifestFile,
+  type ManifestTopic,
+  RECORDINGS_DIR,
+} from "../src/ingest/test-recordings.js";
 import { TEST_DIALECTS } from "./support/databases.js";
 import { createDataset, readAllPages } from "./support/fixtures.js";
 import { startTestApi, type TestApi } from "./support/test-api.js";
@@ -40,7 +45,8 @@ async function waitForIngestion(api: TestApi, fileId: string): Promise<any> {
     const response = await api.get(`/v1/files/id/${fileId}`);
     expect(response.status, response.text).toBe(200);
     if (response.body.data.ingestion_status !== "pending") return response.body.data;
-    if (Date.now() > deadline) throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
+    if (Date.now() > deadline)
+      throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -80,7 +86,11 @@ function manifestUnixWindow(recording: ManifestFile): ExpectedWindow | null {
   if (!time) return null;
   if (recording.format === "ulog") {
     if (!time.absolute) return null;
-    return { start: BigInt(time.absolute.unixStartNs), end: BigInt(time.absolute.unixEndNs), toleranceNs: GPS_JITTER_NS };
+    return {
+      start: BigInt(time.absolute.unixStartNs),
+      end: BigInt(time.absolute.unixEndNs),
+      toleranceNs: GPS_JITTER_NS,
+    };
   }
   if (time.clock !== "unix" || time.startNs === null || time.endNs === null) return null;
   return { start: BigInt(time.startNs), end: BigInt(time.endNs), toleranceNs: 0n };
@@ -99,10 +109,18 @@ function compareTopics(a: Topic, b: Topic): number {
   return schemaA < schemaB ? -1 : 1;
 }
 
-function expectNear(actual: bigint | null, expected: bigint, toleranceNs: bigint, label: string): void {
+function expectNear(
+  actual: bigint | null,
+  expected: bigint,
+  toleranceNs: bigint,
+  label: string,
+): void {
   expect(actual, label).not.toBeNull();
   const difference = (actual as bigint) - expected;
-  expect(difference < 0n ? -difference : difference, `${label}: ${actual} vs ${expected}`).toBeLessThanOrEqual(toleranceNs);
+  expect(
+    difference < 0n ? -difference : difference,
+    `${label}: ${actual} vs ${expected}`,
+  ).toBeLessThanOrEqual(toleranceNs);
 }
 
 function nanos(value: string | null | undefined): bigint | null {
@@ -207,7 +225,9 @@ describe.each(TEST_DIALECTS)("uploaded recordings on %s", (dialect) => {
 
       // A session lists only topics with data in Unix time.
       const topics = await readAllPages(api, `/v1/sessions/id/${session.session_id}/topics`);
-      const withData = expectedTopics(recording, offsetOf(recording.name)).filter((topic) => topic.start_time_ns !== null);
+      const withData = expectedTopics(recording, offsetOf(recording.name)).filter(
+        (topic) => topic.start_time_ns !== null,
+      );
       expect(topics).toEqual(withData);
     });
   });
@@ -216,7 +236,9 @@ describe.each(TEST_DIALECTS)("uploaded recordings on %s", (dialect) => {
     it("ends failed with a reason", () => {
       const file = files.get(recording.name);
       expect(file.ingestion_status).toBe("failed");
-      expect(file.ingestion_error).toMatch(recording.format === "mcap" ? /^MCAP file ends before its footer/ : /ULog magic bytes/);
+      expect(file.ingestion_error).toMatch(
+        recording.format === "mcap" ? /^MCAP file ends before its footer/ : /ULog magic bytes/,
+      );
       expect(file.ingestion_error).toMatch(/cut off|damaged|not a ULog/);
     });
 
@@ -252,7 +274,12 @@ describe.each(TEST_DIALECTS)("uploaded recordings on %s", (dialect) => {
       const earliest = windows.reduce((a, b) => (b.start < a.start ? b : a));
       const latest = windows.reduce((a, b) => (b.end > a.end ? b : a));
 
-      expectNear(session.min_timestamp_ns, earliest.start, earliest.toleranceNs, "min_timestamp_ns");
+      expectNear(
+        session.min_timestamp_ns,
+        earliest.start,
+        earliest.toleranceNs,
+        "min_timestamp_ns",
+      );
       expectNear(session.max_timestamp_ns, latest.end, latest.toleranceNs, "max_timestamp_ns");
     });
 
@@ -274,8 +301,10 @@ describe.each(TEST_DIALECTS)("uploaded recordings on %s", (dialect) => {
             continue;
           }
           entry.message_count += topic.message_count;
-          if (topic.start_time_ns < (entry.start_time_ns as bigint)) entry.start_time_ns = topic.start_time_ns;
-          if (topic.end_time_ns > (entry.end_time_ns as bigint)) entry.end_time_ns = topic.end_time_ns;
+          if (topic.start_time_ns < (entry.start_time_ns as bigint))
+            entry.start_time_ns = topic.start_time_ns;
+          if (topic.end_time_ns > (entry.end_time_ns as bigint))
+            entry.end_time_ns = topic.end_time_ns;
         }
       }
 
@@ -287,9 +316,15 @@ describe.each(TEST_DIALECTS)("uploaded recordings on %s", (dialect) => {
       // Three ULogs log `vehicle_gps_position`, so its entry sums their counts.
       const ulogs = intact.filter((recording) => recording.format === "ulog");
       const counts = ulogs.map(
-        (recording) => recording.topics?.find((topic) => topic.topic === "vehicle_gps_position" && !topic.multiId)?.messageCount ?? 0,
+        (recording) =>
+          recording.topics?.find(
+            (topic) => topic.topic === "vehicle_gps_position" && !topic.multiId,
+          )?.messageCount ?? 0,
       );
-      const topics: Topic[] = await readAllPages(api, `/v1/sessions/id/${session.session_id}/topics`);
+      const topics: Topic[] = await readAllPages(
+        api,
+        `/v1/sessions/id/${session.session_id}/topics`,
+      );
       const gps = topics.filter((topic) => topic.topic_name === "vehicle_gps_position");
       expect(counts.filter((count) => count > 0).length).toBeGreaterThan(1);
       expect(gps).toHaveLength(1);

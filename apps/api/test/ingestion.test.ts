@@ -29,7 +29,13 @@ function uploadPath(datasetId: string, relativePath: string, deviceId?: string):
   return `/v1/datasets/${datasetId}/files/upload?relative_path=${encodeURIComponent(relativePath)}${device}`;
 }
 
-function upload(api: TestApi, datasetId: string, relativePath: string, bytes: Uint8Array, key?: string | null): Promise<TestResponse> {
+function upload(
+  api: TestApi,
+  datasetId: string,
+  relativePath: string,
+  bytes: Uint8Array,
+  key?: string | null,
+): Promise<TestResponse> {
   return api.request("PUT", uploadPath(datasetId, relativePath), { body: bytes, key });
 }
 
@@ -48,13 +54,19 @@ async function waitForIngestion(api: TestApi, fileId: string): Promise<any> {
     const response = await api.get(`/v1/files/id/${fileId}`);
     expect(response.status, response.text).toBe(200);
     if (response.body.data.ingestion_status !== "pending") return response.body.data;
-    if (Date.now() > deadline) throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
+    if (Date.now() > deadline)
+      throw new Error(`file ${fileId} was still pending after 20 s: ${response.text}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: file records are read freely in tests.
-async function uploadAndIndex(api: TestApi, datasetId: string, relativePath: string, bytes: Uint8Array): Promise<any> {
+async function uploadAndIndex(
+  api: TestApi,
+  datasetId: string,
+  relativePath: string,
+  bytes: Uint8Array,
+): Promise<any> {
   const response = await upload(api, datasetId, relativePath, bytes);
   expect(response.status, response.text).toBe(200);
   return waitForIngestion(api, response.body.data.file_id);
@@ -96,7 +108,10 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
   let api: TestApi;
   let datasetId: string;
   beforeAll(async () => {
-    api = await startTestApi(dialect, { jsonBodyLimitBytes: JSON_BODY_LIMIT, maxUploadBytes: UPLOAD_LIMIT });
+    api = await startTestApi(dialect, {
+      jsonBodyLimitBytes: JSON_BODY_LIMIT,
+      maxUploadBytes: UPLOAD_LIMIT,
+    });
     await createDevice(api, "rig_a");
     datasetId = await createDataset(api, { name: "uploads", device_id: "rig_a" });
   });
@@ -125,7 +140,12 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     });
 
     it("indexes in the background", async () => {
-      const file = await uploadAndIndex(api, datasetId, "background/talker.mcap", await recording(TALKER));
+      const file = await uploadAndIndex(
+        api,
+        datasetId,
+        "background/talker.mcap",
+        await recording(TALKER),
+      );
       expect(file.ingestion_status).toBe("indexed");
       expect(file.format).toBe("mcap");
       expect(file.time_base).toBe("unix");
@@ -140,7 +160,10 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
       try {
         const response = await fetch(`${server.url}${uploadPath(datasetId, "http/nav2.mcap")}`, {
           method: "PUT",
-          headers: { authorization: `Bearer ${api.adminKey}`, "content-type": "application/octet-stream" },
+          headers: {
+            authorization: `Bearer ${api.adminKey}`,
+            "content-type": "application/octet-stream",
+          },
           body: bytes,
         });
         const read = await readResponse(response);
@@ -162,12 +185,20 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
       const server = await api.listen();
       try {
         // A stream body goes out with chunked transfer encoding and no content-length.
-        const response = await fetch(`${server.url}${uploadPath(datasetId, "http/nav2-chunked.mcap")}`, {
-          method: "PUT",
-          headers: { authorization: `Bearer ${api.adminKey}`, "content-type": "application/octet-stream" },
-          body: Readable.toWeb(createReadStream(path, { highWaterMark: 16 * 1024 })) as ReadableStream<Uint8Array>,
-          duplex: "half",
-        } as RequestInit);
+        const response = await fetch(
+          `${server.url}${uploadPath(datasetId, "http/nav2-chunked.mcap")}`,
+          {
+            method: "PUT",
+            headers: {
+              authorization: `Bearer ${api.adminKey}`,
+              "content-type": "application/octet-stream",
+            },
+            body: Readable.toWeb(
+              createReadStream(path, { highWaterMark: 16 * 1024 }),
+            ) as ReadableStream<Uint8Array>,
+            duplex: "half",
+          } as RequestInit,
+        );
         const read = await readResponse(response);
         expect(read.status, read.text).toBe(200);
         expect(read.body.data.content_hash).toBe(sha256(await readFile(path)));
@@ -181,23 +212,34 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     });
 
     it("keeps the JSON limit elsewhere", async () => {
-      const response = await api.post("/v1/datasets", { name: "big", description: "x".repeat(JSON_BODY_LIMIT) });
+      const response = await api.post("/v1/datasets", {
+        name: "big",
+        description: "x".repeat(JSON_BODY_LIMIT),
+      });
       expectApiError(response, 413, "RobotoInvalidRequestException");
     });
 
     it("records the given device", async () => {
       await createDevice(api, "rig_b");
-      const response = await api.request("PUT", uploadPath(datasetId, "device/talker.mcap", "rig_b"), {
-        body: await recording(TALKER),
-      });
+      const response = await api.request(
+        "PUT",
+        uploadPath(datasetId, "device/talker.mcap", "rig_b"),
+        {
+          body: await recording(TALKER),
+        },
+      );
       expect(response.status, response.text).toBe(200);
       expect(response.body.data.device_id).toBe("rig_b");
     });
 
     it("rejects an unknown device", async () => {
-      const response = await api.request("PUT", uploadPath(datasetId, "device/unknown.mcap", "rig_missing"), {
-        body: await recording(TALKER),
-      });
+      const response = await api.request(
+        "PUT",
+        uploadPath(datasetId, "device/unknown.mcap", "rig_missing"),
+        {
+          body: await recording(TALKER),
+        },
+      );
       expectApiError(response, 404, "RobotoDeviceNotFoundException");
       expect(await listFiles(api, datasetId)).not.toContain("device/unknown.mcap");
     });
@@ -209,14 +251,20 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
 
       const second = await upload(api, datasetId, "reused/talker.mcap", bytes);
       expectApiError(second, 409, "RobotoConflictException");
-      expect(second.body.details[0]).toMatchObject({ path: "relative_path", existing_file_id: first.body.data.file_id });
+      expect(second.body.details[0]).toMatchObject({
+        path: "relative_path",
+        existing_file_id: first.body.data.file_id,
+      });
 
       await registerFile(api, datasetId, "reused/registered.mcap");
       const third = await upload(api, datasetId, "reused/registered.mcap", bytes);
       expectApiError(third, 409, "RobotoConflictException");
 
       const paths = await listFiles(api, datasetId);
-      expect(paths.filter((path) => path.startsWith("reused/"))).toEqual(["reused/registered.mcap", "reused/talker.mcap"]);
+      expect(paths.filter((path) => path.startsWith("reused/"))).toEqual([
+        "reused/registered.mcap",
+        "reused/talker.mcap",
+      ]);
     });
 
     it("rejects a missing body", async () => {
@@ -232,7 +280,9 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
         expectApiError(response, 400, "RobotoInvalidRequestException");
         expect(response.body.details[0].path, path).toBe("relative_path");
       }
-      const missing = await api.request("PUT", `/v1/datasets/${datasetId}/files/upload`, { body: bytes });
+      const missing = await api.request("PUT", `/v1/datasets/${datasetId}/files/upload`, {
+        body: bytes,
+      });
       expectApiError(missing, 400, "RobotoInvalidRequestException");
       expect(missing.body.details[0].path).toBe("relative_path");
     });
@@ -264,7 +314,12 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     });
 
     it("returns 413 past the limit", async () => {
-      const response = await upload(limited, limitedDataset, "limit/over.bin", seededBytes(2, LIMIT + 1));
+      const response = await upload(
+        limited,
+        limitedDataset,
+        "limit/over.bin",
+        seededBytes(2, LIMIT + 1),
+      );
       expectApiError(response, 413, "RobotoInvalidRequestException");
       expect(response.body.error.message).toContain(`limit of ${LIMIT} bytes`);
       expect(response.body.details[0].path).toBe("body");
@@ -274,21 +329,30 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     it("returns 413 over HTTP", async () => {
       const server = await limited.listen();
       try {
-        const headers = { authorization: `Bearer ${limited.adminKey}`, "content-type": "application/octet-stream" };
+        const headers = {
+          authorization: `Bearer ${limited.adminKey}`,
+          "content-type": "application/octet-stream",
+        };
         // With content-length the server rejects before reading; without, while streaming.
-        const declared = await fetch(`${server.url}${uploadPath(limitedDataset, "limit/declared.bin")}`, {
-          method: "PUT",
-          headers,
-          body: seededBytes(3, 2 * LIMIT),
-        });
+        const declared = await fetch(
+          `${server.url}${uploadPath(limitedDataset, "limit/declared.bin")}`,
+          {
+            method: "PUT",
+            headers,
+            body: seededBytes(3, 2 * LIMIT),
+          },
+        );
         expectApiError(await readResponse(declared), 413, "RobotoInvalidRequestException");
 
-        const chunked = await fetch(`${server.url}${uploadPath(limitedDataset, "limit/chunked.bin")}`, {
-          method: "PUT",
-          headers,
-          body: new Blob([seededBytes(4, 16 * LIMIT)]).stream(),
-          duplex: "half",
-        } as RequestInit);
+        const chunked = await fetch(
+          `${server.url}${uploadPath(limitedDataset, "limit/chunked.bin")}`,
+          {
+            method: "PUT",
+            headers,
+            body: new Blob([seededBytes(4, 16 * LIMIT)]).stream(),
+            duplex: "half",
+          } as RequestInit,
+        );
         expectApiError(await readResponse(chunked), 413, "RobotoInvalidRequestException");
       } finally {
         await server.close();
@@ -299,7 +363,12 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     });
 
     it("allows the path after a 413", async () => {
-      const over = await upload(limited, limitedDataset, "limit/retry.bin", seededBytes(5, LIMIT + 1));
+      const over = await upload(
+        limited,
+        limitedDataset,
+        "limit/retry.bin",
+        seededBytes(5, LIMIT + 1),
+      );
       expectApiError(over, 413, "RobotoInvalidRequestException");
       const retry = await upload(limited, limitedDataset, "limit/retry.bin", seededBytes(5, LIMIT));
       expect(retry.status, retry.text).toBe(200);
@@ -308,7 +377,12 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
 
   describe("reindex", () => {
     it("indexes a file again", async () => {
-      const first = await uploadAndIndex(api, datasetId, "reindex/talker.mcap", await recording(TALKER));
+      const first = await uploadAndIndex(
+        api,
+        datasetId,
+        "reindex/talker.mcap",
+        await recording(TALKER),
+      );
       const topicsBefore = await api.get(`/v1/files/id/${first.file_id}/topics`);
 
       const restarted = await api.post(`/v1/files/id/${first.file_id}/reindex`);
@@ -322,7 +396,11 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
       const topicsAfter = await api.get(`/v1/files/id/${first.file_id}/topics`);
       expect(topicsAfter.body.data.items).toEqual(topicsBefore.body.data.items);
 
-      const jobs = await api.store.db.selectFrom("jobs").select("status").where("subject_id", "=", first.file_id).execute();
+      const jobs = await api.store.db
+        .selectFrom("jobs")
+        .select("status")
+        .where("subject_id", "=", first.file_id)
+        .execute();
       expect(jobs.map((job) => job.status)).toEqual(["done", "done"]);
     });
 
@@ -353,20 +431,48 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
 
   describe("damaged input", () => {
     const inputs: [string, () => Promise<Uint8Array>][] = [
-      ["damaged/broken-truncated.mcap", () => recording("BROKEN_rosbag2_talker_truncated-no-summary.mcap")],
-      ["damaged/broken-magic.ulg", () => recording("BROKEN_pyulog_sample_log_small_flipped-magic.ulg")],
+      [
+        "damaged/broken-truncated.mcap",
+        () => recording("BROKEN_rosbag2_talker_truncated-no-summary.mcap"),
+      ],
+      [
+        "damaged/broken-magic.ulg",
+        () => recording("BROKEN_pyulog_sample_log_small_flipped-magic.ulg"),
+      ],
       ["damaged/random.mcap", async () => seededBytes(11, 64 * 1024)],
       ["damaged/random.bag", async () => seededBytes(12, 64 * 1024)],
       ["damaged/random.ulg", async () => seededBytes(13, 64 * 1024)],
       ["damaged/random.bin", async () => seededBytes(17, 64 * 1024)],
-      ["damaged/magic-then-random.mcap", async () => concat((await recording(TALKER)).subarray(0, 8), seededBytes(14, 64 * 1024))],
-      ["damaged/header-then-random.bag", async () => concat(Buffer.from("#ROSBAG V2.0\n"), seededBytes(15, 64 * 1024))],
-      ["damaged/header-then-random.ulg", async () => concat((await recording("pyulog_sample_log_small.ulg")).subarray(0, 16), seededBytes(16, 64 * 1024))],
+      [
+        "damaged/magic-then-random.mcap",
+        async () => concat((await recording(TALKER)).subarray(0, 8), seededBytes(14, 64 * 1024)),
+      ],
+      [
+        "damaged/header-then-random.bag",
+        async () => concat(Buffer.from("#ROSBAG V2.0\n"), seededBytes(15, 64 * 1024)),
+      ],
+      [
+        "damaged/header-then-random.ulg",
+        async () =>
+          concat(
+            (await recording("pyulog_sample_log_small.ulg")).subarray(0, 16),
+            seededBytes(16, 64 * 1024),
+          ),
+      ],
       ["damaged/half.mcap", async () => (await recording(NAV2)).subarray(0, 250_000)],
-      ["damaged/half.bag", async () => (await recording("robot_localization_test2.bag")).subarray(0, 260_000)],
-      ["damaged/half.ulg", async () => (await recording("pyulog_sample_log_small.ulg")).subarray(0, 460_000)],
+      [
+        "damaged/half.bag",
+        async () => (await recording("robot_localization_test2.bag")).subarray(0, 260_000),
+      ],
+      [
+        "damaged/half.ulg",
+        async () => (await recording("pyulog_sample_log_small.ulg")).subarray(0, 460_000),
+      ],
       ["damaged/flipped-chunk.mcap", async () => corrupted(await recording(NAV2), 200_000, 64)],
-      ["damaged/flipped-chunk.bag", async () => corrupted(await recording("rosbagjs_example-lz4.bag"), 150_000, 64)],
+      [
+        "damaged/flipped-chunk.bag",
+        async () => corrupted(await recording("rosbagjs_example-lz4.bag"), 150_000, 64),
+      ],
       ["damaged/flipped-summary.mcap", async () => corrupted(await recording(TALKER), 12_000, 200)],
     ];
 
@@ -384,20 +490,27 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
 
     // With an intact summary or index, indexing reads no chunk, so damage inside a chunk goes unseen.
     // Bytes of no known format and no known extension are stored without a window.
-    const unseen = ["damaged/flipped-chunk.mcap", "damaged/flipped-chunk.bag", "damaged/random.bin"];
+    const unseen = [
+      "damaged/flipped-chunk.mcap",
+      "damaged/flipped-chunk.bag",
+      "damaged/random.bin",
+    ];
 
-    it.each(inputs.map(([path]) => path).filter((path) => !unseen.includes(path)))("fails %s with a reason", (path) => {
-      const file = results.get(path);
-      expect(file.ingestion_status).toBe("failed");
+    it.each(inputs.map(([path]) => path).filter((path) => !unseen.includes(path)))(
+      "fails %s with a reason",
+      (path) => {
+        const file = results.get(path);
+        expect(file.ingestion_status).toBe("failed");
 
-      // A damaged file is reported as such on the first attempt, not as a crash retried until it gives up.
-      expect(file.ingestion_error).not.toMatch(/indexing failed after retries/);
-      expect(file.ingestion_error).toMatch(/MCAP|ROS (1 )?bag|ULog/);
-      expect(file.ingestion_error).toMatch(/cut off|damaged|magic bytes/);
-      expect(file.time_base).toBeNull();
-      expect(file.start_time_ns).toBeNull();
-      expect(file.end_time_ns).toBeNull();
-    });
+        // A damaged file is reported as such on the first attempt, not as a crash retried until it gives up.
+        expect(file.ingestion_error).not.toMatch(/indexing failed after retries/);
+        expect(file.ingestion_error).toMatch(/MCAP|ROS (1 )?bag|ULog/);
+        expect(file.ingestion_error).toMatch(/cut off|damaged|magic bytes/);
+        expect(file.time_base).toBeNull();
+        expect(file.start_time_ns).toBeNull();
+        expect(file.end_time_ns).toBeNull();
+      },
+    );
 
     it("trusts an intact summary", () => {
       const mcap = results.get("damaged/flipped-chunk.mcap");
@@ -437,7 +550,12 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
         await server.close();
       }
 
-      const file = await uploadAndIndex(api, datasetId, "damaged/after.mcap", await recording(TALKER));
+      const file = await uploadAndIndex(
+        api,
+        datasetId,
+        "damaged/after.mcap",
+        await recording(TALKER),
+      );
       expect(file.ingestion_status).toBe("indexed");
     });
   });
@@ -457,10 +575,20 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
       bob = await createMember(shared, await createOrg(shared, "Second org"), "bob", "admin");
       aliceDataset = await createDataset(shared, {}, alice.key);
 
-      const uploaded = await upload(shared, aliceDataset, "access/talker.mcap", await recording(TALKER), alice.key);
+      const uploaded = await upload(
+        shared,
+        aliceDataset,
+        "access/talker.mcap",
+        await recording(TALKER),
+        alice.key,
+      );
       expect(uploaded.status, uploaded.text).toBe(200);
       file = await waitForIngestion(shared, uploaded.body.data.file_id);
-      const session = await shared.post("/v1/sessions", { files: [{ file_id: file.file_id }] }, { key: alice.key });
+      const session = await shared.post(
+        "/v1/sessions",
+        { files: [{ file_id: file.file_id }] },
+        { key: alice.key },
+      );
       expect(session.status, session.text).toBe(200);
       sessionId = session.body.data.session_id;
     });
@@ -471,11 +599,31 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
     it("returns 404 for unknown ids", async () => {
       const options = { key: alice.key };
       const bytes = await recording(TALKER);
-      expectApiError(await upload(shared, "ds_missing", "a.mcap", bytes, alice.key), 404, "RobotoDatasetNotFoundException");
-      expectApiError(await shared.get("/v1/files/id/fl_missing/topics", options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.post("/v1/files/id/fl_missing/reindex", undefined, options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.put("/v1/files/id/fl_missing", { time_offset_ns: 1n }, options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.get("/v1/sessions/id/ss_missing/topics", options), 404, "RobotoNotFoundException");
+      expectApiError(
+        await upload(shared, "ds_missing", "a.mcap", bytes, alice.key),
+        404,
+        "RobotoDatasetNotFoundException",
+      );
+      expectApiError(
+        await shared.get("/v1/files/id/fl_missing/topics", options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.post("/v1/files/id/fl_missing/reindex", undefined, options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.put("/v1/files/id/fl_missing", { time_offset_ns: 1n }, options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.get("/v1/sessions/id/ss_missing/topics", options),
+        404,
+        "RobotoNotFoundException",
+      );
     });
 
     it("returns 401 without a key", async () => {
@@ -487,27 +635,58 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
         await shared.put(`/v1/files/id/${file.file_id}`, { time_offset_ns: 1n }, { key: null }),
         await shared.get(`/v1/sessions/id/${sessionId}/topics`, { key: null }),
       ];
-      for (const response of responses) expectApiError(response, 401, "RobotoUnauthorizedException");
-      expect(await listFiles(shared, aliceDataset, alice.key)).not.toContain("access/anonymous.mcap");
+      for (const response of responses)
+        expectApiError(response, 401, "RobotoUnauthorizedException");
+      expect(await listFiles(shared, aliceDataset, alice.key)).not.toContain(
+        "access/anonymous.mcap",
+      );
     });
 
     it("hides files of another org", async () => {
       const options = { key: bob.key };
       const bytes = await recording(TALKER);
-      expectApiError(await upload(shared, aliceDataset, "access/intruder.mcap", bytes, bob.key), 404, "RobotoDatasetNotFoundException");
-      expectApiError(await shared.get(`/v1/files/id/${file.file_id}/topics`, options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.post(`/v1/files/id/${file.file_id}/reindex`, undefined, options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.put(`/v1/files/id/${file.file_id}`, { time_offset_ns: 1n }, options), 404, "RobotoNotFoundException");
-      expectApiError(await shared.get(`/v1/sessions/id/${sessionId}/topics`, options), 404, "RobotoNotFoundException");
+      expectApiError(
+        await upload(shared, aliceDataset, "access/intruder.mcap", bytes, bob.key),
+        404,
+        "RobotoDatasetNotFoundException",
+      );
+      expectApiError(
+        await shared.get(`/v1/files/id/${file.file_id}/topics`, options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.post(`/v1/files/id/${file.file_id}/reindex`, undefined, options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.put(`/v1/files/id/${file.file_id}`, { time_offset_ns: 1n }, options),
+        404,
+        "RobotoNotFoundException",
+      );
+      expectApiError(
+        await shared.get(`/v1/sessions/id/${sessionId}/topics`, options),
+        404,
+        "RobotoNotFoundException",
+      );
 
       const unchanged = await shared.get(`/v1/files/id/${file.file_id}`, { key: alice.key });
       expect(unchanged.body.data).toEqual(file);
-      expect(await listFiles(shared, aliceDataset, alice.key)).not.toContain("access/intruder.mcap");
+      expect(await listFiles(shared, aliceDataset, alice.key)).not.toContain(
+        "access/intruder.mcap",
+      );
     });
 
     it("keeps other orgs' files out", async () => {
       const bobDataset = await createDataset(shared, {}, bob.key);
-      const uploaded = await upload(shared, bobDataset, "bob/nav2.mcap", await recording(NAV2), bob.key);
+      const uploaded = await upload(
+        shared,
+        bobDataset,
+        "bob/nav2.mcap",
+        await recording(NAV2),
+        bob.key,
+      );
       expect(uploaded.status, uploaded.text).toBe(200);
       await waitForIngestion(shared, uploaded.body.data.file_id);
 
@@ -518,7 +697,9 @@ describe.each(TEST_DIALECTS)("recording uploads on %s", (dialect) => {
       );
       expectApiError(added, 404, "RobotoNotFoundException");
       const topics = await shared.get(`/v1/sessions/id/${sessionId}/topics`, { key: alice.key });
-      expect(topics.body.data.items.map((topic: { topic_name: string }) => topic.topic_name)).toEqual(["/rosout", "/topic"]);
+      expect(
+        topics.body.data.items.map((topic: { topic_name: string }) => topic.topic_name),
+      ).toEqual(["/rosout", "/topic"]);
     });
   });
 });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DIALECTS } from "./support/databases.js";
-import { createDataset, createDevice, createSession, readAllPages, registerFile } from "./support/fixtures.js";
+import {
+  createDataset,
+  createDevice,
+  createSession,
+  readAllPages,
+  registerFile,
+} from "./support/fixtures.js";
 import { startTestApi, type TestApi } from "./support/test-api.js";
 
 describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
@@ -13,7 +19,12 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
   });
 
   it("creates and reads a session", async () => {
-    const created = await createSession(api, { name: "flight 1", description: "d", tags: ["a", "b", "a"], metadata: { pilot: "x" } });
+    const created = await createSession(api, {
+      name: "flight 1",
+      description: "d",
+      tags: ["a", "b", "a"],
+      metadata: { pilot: "x" },
+    });
     expect(created.session_id).toMatch(/^ss_/);
     expect(created.org_id).toBe(api.orgId);
     expect(created.tags).toEqual(["a", "b"]);
@@ -32,7 +43,12 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
   });
 
   it("defaults absent lists to empty", async () => {
-    const created = await createSession(api, { tags: null, metadata: null, custom_fields: null, device_ids: null });
+    const created = await createSession(api, {
+      tags: null,
+      metadata: null,
+      custom_fields: null,
+      device_ids: null,
+    });
     expect(created.tags).toEqual([]);
     expect(created.metadata).toEqual({});
     expect(created.name).toBeNull();
@@ -54,7 +70,11 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
 
   it("keeps absent keys unchanged on update", async () => {
     const session = await createSession(api, { name: "n", description: "d" });
-    const updated = await api.put(`/v1/sessions/id/${session.session_id}`, { description: null, custom_fields_changeset: null, metadata_changeset: null });
+    const updated = await api.put(`/v1/sessions/id/${session.session_id}`, {
+      description: null,
+      custom_fields_changeset: null,
+      metadata_changeset: null,
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.data.name).toBe("n");
     expect(updated.body.data.description).toBeNull();
@@ -96,11 +116,19 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
     const read = await api.get(`/v1/sessions/id/${session.session_id}`);
     const etag = read.headers.get("etag") as string;
 
-    const first = await api.put(`/v1/sessions/id/${session.session_id}`, { name: "v2" }, { headers: { "if-match": etag } });
+    const first = await api.put(
+      `/v1/sessions/id/${session.session_id}`,
+      { name: "v2" },
+      { headers: { "if-match": etag } },
+    );
     expect(first.status).toBe(200);
     expect(first.headers.get("etag")).not.toBe(etag);
 
-    const stale = await api.put(`/v1/sessions/id/${session.session_id}`, { name: "v3" }, { headers: { "if-match": etag } });
+    const stale = await api.put(
+      `/v1/sessions/id/${session.session_id}`,
+      { name: "v3" },
+      { headers: { "if-match": etag } },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.error.error_code).toBe("RobotoConditionException");
     const after = await api.get(`/v1/sessions/id/${session.session_id}`);
@@ -142,7 +170,8 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
     const other = await startTestApi(dialect);
     try {
       const ids = new Set<string>();
-      for (let i = 0; i < 7; i++) ids.add((await createSession(other, { name: `s${i}` })).session_id);
+      for (let i = 0; i < 7; i++)
+        ids.add((await createSession(other, { name: `s${i}` })).session_id);
       const items = await readAllPages(other, "/v1/sessions", 3);
       expect(items.map((item) => item.session_id).sort()).toEqual([...ids].sort());
 
@@ -166,7 +195,9 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
     expect((await api.get("/v1/sessions?page_token=garbage")).status).toBe(400);
 
     const session = await createSession(api);
-    const foreign = await api.get(`/v1/sessions/id/${session.session_id}/files?page_token=${encodeURIComponent(token)}`);
+    const foreign = await api.get(
+      `/v1/sessions/id/${session.session_id}/files?page_token=${encodeURIComponent(token)}`,
+    );
     expect(foreign.status).toBe(400);
     expect(foreign.body.details[0].path).toBe("page_token");
   });
@@ -182,23 +213,37 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
   it("attaches and detaches devices", async () => {
     await createDevice(api, "robot_a");
     const session = await createSession(api, { device_ids: ["robot_a"] });
-    expect((await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items).toEqual(["robot_a"]);
+    expect(
+      (await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items,
+    ).toEqual(["robot_a"]);
 
     await createDevice(api, "robot_b");
-    const attach = await api.post(`/v1/sessions/id/${session.session_id}/devices`, { device_id: "robot_b" });
+    const attach = await api.post(`/v1/sessions/id/${session.session_id}/devices`, {
+      device_id: "robot_b",
+    });
     expect(attach.status).toBe(200);
-    const again = await api.post(`/v1/sessions/id/${session.session_id}/devices`, { device_id: "robot_b" });
+    const again = await api.post(`/v1/sessions/id/${session.session_id}/devices`, {
+      device_id: "robot_b",
+    });
     expect(again.status).toBe(200);
-    expect((await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items).toEqual(["robot_a", "robot_b"]);
+    expect(
+      (await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items,
+    ).toEqual(["robot_a", "robot_b"]);
 
-    const unknown = await api.post(`/v1/sessions/id/${session.session_id}/devices`, { device_id: "robot_zz" });
+    const unknown = await api.post(`/v1/sessions/id/${session.session_id}/devices`, {
+      device_id: "robot_zz",
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.error_code).toBe("RobotoDeviceNotFoundException");
     expect(unknown.body.error.message).toContain("robot_zz");
 
-    const detach = await api.delete(`/v1/sessions/id/${session.session_id}/devices`, { device_id: "robot_a" });
+    const detach = await api.delete(`/v1/sessions/id/${session.session_id}/devices`, {
+      device_id: "robot_a",
+    });
     expect(detach.status).toBe(200);
-    const notAttached = await api.delete(`/v1/sessions/id/${session.session_id}/devices`, { device_id: "robot_a" });
+    const notAttached = await api.delete(`/v1/sessions/id/${session.session_id}/devices`, {
+      device_id: "robot_a",
+    });
     expect(notAttached.status).toBe(404);
   });
 
@@ -217,6 +262,8 @@ describe.each(TEST_DIALECTS)("sessions on %s", (dialect) => {
     const file = await registerFile(api, dataset, "f.mcap", [10n, 20n]);
     const session = await createSession(api, { files: [{ file_id: file }] });
     expect(session.min_timestamp_ns).toBe(10n);
-    expect((await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items).toEqual(["drone_9"]);
+    expect(
+      (await api.get(`/v1/sessions/id/${session.session_id}/devices`)).body.data.items,
+    ).toEqual(["drone_9"]);
   });
 });

@@ -1,5 +1,5 @@
-import { randomToken } from "../util/ids.js";
 import { sha256Hex } from "../util/crypto.js";
+import { randomToken } from "../util/ids.js";
 
 const KEY_PREFIX = "sk_";
 

@@ -4,9 +4,9 @@ import type { AppEnv } from "../env.js";
 import { ApiError } from "../http/api-error.js";
 import { queryTemplate } from "../store/query-template.js";
 import type { Executor } from "../store/store.js";
-import type { KeyCache, KeyLookup } from "./key-cache.js";
 import { msToNs } from "../util/clock.js";
 import { hashApiKey } from "./api-keys.js";
+import type { KeyCache, KeyLookup } from "./key-cache.js";
 
 const selectKeyWithMemberships = queryTemplate<
   {
@@ -58,14 +58,20 @@ export function authenticate(cache: KeyCache): MiddlewareHandler<AppEnv> {
       if (key) cache.set(secretHash, key, nowMs);
     }
 
-    if (!key) throw ApiError.unauthorized("Invalid API key: no such key exists; check the key or create a new one");
+    if (!key)
+      throw ApiError.unauthorized(
+        "Invalid API key: no such key exists; check the key or create a new one",
+      );
     if (key.revoked) throw ApiError.unauthorized("This API key was revoked; create a new one");
     if (key.expiresNs !== null && key.expiresNs <= msToNs(nowMs)) {
       throw ApiError.unauthorized("This API key has expired; create a new one");
     }
 
     const requestedOrgId =
-      c.req.header(ORG_HEADERS[0]) || c.req.header(ORG_HEADERS[1]) || c.req.header(ORG_HEADERS[2]) || undefined;
+      c.req.header(ORG_HEADERS[0]) ||
+      c.req.header(ORG_HEADERS[1]) ||
+      c.req.header(ORG_HEADERS[2]) ||
+      undefined;
     c.set("caller", { userId: key.userId, keyId: key.keyId, roles: key.roles, requestedOrgId });
     await next();
   };

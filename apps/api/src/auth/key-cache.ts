@@ -36,7 +36,8 @@ export class KeyCache {
   }
 
   set(secretHash: string, lookup: KeyLookup, nowMs: number): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= MAX_ENTRIES)
+      this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(secretHash, { lookup, expiresAtMs: nowMs + KEY_CACHE_TTL_MS });
   }
 

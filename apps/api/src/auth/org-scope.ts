@@ -43,6 +43,8 @@ export function visibleOrgs(caller: Caller): string[] {
 /** Throws a 403 unless the caller is an admin of `orgId`. */
 export function requireAdmin(caller: Caller, orgId: string): void {
   if (caller.roles.get(orgId) !== "admin") {
-    throw ApiError.forbidden(`This operation needs the admin role in org '${orgId}'; ask an org admin`);
+    throw ApiError.forbidden(
+      `This operation needs the admin role in org '${orgId}'; ask an org admin`,
+    );
   }
 }

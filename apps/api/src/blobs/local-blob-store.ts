@@ -4,7 +4,12 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type BlobReader, type BlobStore, BlobTooLargeError, type StoredBlob } from "./blob-store.js";
+import {
+  type BlobReader,
+  type BlobStore,
+  BlobTooLargeError,
+  type StoredBlob,
+} from "./blob-store.js";
 
 export { BlobTooLargeError } from "./blob-store.js";
 
@@ -20,7 +25,11 @@ export class LocalBlobStore implements BlobStore {
     this.root = resolve(root);
   }
 
-  async put(key: string, body: ReadableStream<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredBlob> {
+  async put(
+    key: string,
+    body: ReadableStream<Uint8Array>,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<StoredBlob> {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.partial`;
@@ -70,7 +79,8 @@ export class LocalBlobStore implements BlobStore {
 
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
-    if (!path.startsWith(this.root + sep)) throw new Error(`blob key '${key}' leaves the blob directory`);
+    if (!path.startsWith(this.root + sep))
+      throw new Error(`blob key '${key}' leaves the blob directory`);
     return path;
   }
 }

@@ -5,13 +5,13 @@ import {
   type FieldType,
   formatFieldValue,
   parseFieldValues,
+  parseJson,
   type StoredFieldValue,
 } from "@sortie/domain";
 import { ApiError } from "../http/api-error.js";
 import { queryTemplate } from "../store/query-template.js";
 import type { CustomFieldValueTable } from "../store/schema.js";
 import type { Executor } from "../store/store.js";
-import { parseJson } from "@sortie/domain";
 
 /** A ready custom field: its definition and id. */
 export interface ReadyField extends FieldDefinition {
@@ -51,10 +51,16 @@ export async function loadReadyFields(
   );
 }
 
-type ValueColumns = Pick<CustomFieldValueTable, "value_boolean" | "value_number" | "value_string" | "value_ns">;
+type ValueColumns = Pick<
+  CustomFieldValueTable,
+  "value_boolean" | "value_number" | "value_string" | "value_ns"
+>;
 
 /** Reads a value from its typed column. */
-export function readStoredValue(field: FieldDefinition, row: ValueColumns): StoredFieldValue | null {
+export function readStoredValue(
+  field: FieldDefinition,
+  row: ValueColumns,
+): StoredFieldValue | null {
   switch (field.field_type) {
     case "boolean":
       return row.value_boolean === null ? null : Boolean(Number(row.value_boolean));
@@ -69,8 +75,17 @@ export function readStoredValue(field: FieldDefinition, row: ValueColumns): Stor
 }
 
 /** Puts a value in the column of its type; the other columns are null. */
-export function valueColumns(field: FieldDefinition, value: StoredFieldValue, dialect: string): ValueColumns {
-  const columns: ValueColumns = { value_boolean: null, value_number: null, value_string: null, value_ns: null };
+export function valueColumns(
+  field: FieldDefinition,
+  value: StoredFieldValue,
+  dialect: string,
+): ValueColumns {
+  const columns: ValueColumns = {
+    value_boolean: null,
+    value_number: null,
+    value_string: null,
+    value_ns: null,
+  };
   switch (field.field_type) {
     case "boolean":
       // SQLite has no boolean type: 1 and 0 stand for true and false.
@@ -112,7 +127,14 @@ export async function loadCustomFieldObjects(
   for (let start = 0; start < entityIds.length; start += 500) {
     const rows = await db
       .selectFrom("custom_field_values")
-      .select(["field_id", "entity_id", "value_boolean", "value_number", "value_string", "value_ns"])
+      .select([
+        "field_id",
+        "entity_id",
+        "value_boolean",
+        "value_number",
+        "value_string",
+        "value_ns",
+      ])
       .where("org_id", "=", orgId)
       .where("entity_type", "=", entityType)
       .where("entity_id", "in", entityIds.slice(start, start + 500))
@@ -120,7 +142,8 @@ export async function loadCustomFieldObjects(
     for (const row of rows) {
       const field = byId.get(row.field_id);
       const object = objects.get(row.entity_id);
-      if (field && object) object[field.field_name] = formatFieldValue(field, readStoredValue(field, row));
+      if (field && object)
+        object[field.field_name] = formatFieldValue(field, readStoredValue(field, row));
     }
   }
   return objects;
@@ -190,7 +213,13 @@ export async function writeFieldValues(
     const columns = valueColumns(field, value, dialect);
     await tx
       .insertInto("custom_field_values")
-      .values({ field_id: field.field_id, org_id: orgId, entity_type: entityType, entity_id: entityId, ...columns })
+      .values({
+        field_id: field.field_id,
+        org_id: orgId,
+        entity_type: entityType,
+        entity_id: entityId,
+        ...columns,
+      })
       .onConflict((conflict) => conflict.columns(["field_id", "entity_id"]).doUpdateSet(columns))
       .execute();
   }

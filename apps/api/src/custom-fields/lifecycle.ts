@@ -1,5 +1,5 @@
-import type { JobHandler } from "../jobs/worker.js";
 import type { JobRow } from "../jobs/queue.js";
+import type { JobHandler } from "../jobs/worker.js";
 import type { Store } from "../store/store.js";
 import { type Clock, msToNs } from "../util/clock.js";
 
@@ -19,7 +19,12 @@ export function customFieldJobHandlers(store: Store, clock: Clock): Map<string, 
   const recordFailure = async (job: JobRow, error: string) => {
     await store.db
       .updateTable("custom_fields")
-      .set({ status: "failed", last_error: error.slice(0, 2000), attempts: job.attempts, modified_ns: msToNs(clock.nowMs()) })
+      .set({
+        status: "failed",
+        last_error: error.slice(0, 2000),
+        attempts: job.attempts,
+        modified_ns: msToNs(clock.nowMs()),
+      })
       .where("field_id", "=", job.subject_id)
       .execute();
   };
@@ -30,7 +35,12 @@ export function customFieldJobHandlers(store: Store, clock: Clock): Map<string, 
       await store.transaction(async (tx) => {
         await tx
           .updateTable("custom_fields")
-          .set({ status: "ready", last_error: null, attempts: job.attempts, modified_ns: msToNs(clock.nowMs()) })
+          .set({
+            status: "ready",
+            last_error: null,
+            attempts: job.attempts,
+            modified_ns: msToNs(clock.nowMs()),
+          })
           .where("field_id", "=", job.subject_id)
           .where("status", "=", "creating")
           .execute();

@@ -28,7 +28,11 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
 }
 
 /** Reads a dataset among the orgs the caller may see; any other is a 404. */
-export async function findDataset(db: Executor, caller: Caller, datasetId: string): Promise<DatasetRow> {
+export async function findDataset(
+  db: Executor,
+  caller: Caller,
+  datasetId: string,
+): Promise<DatasetRow> {
   const orgs = visibleOrgs(caller);
   const row = orgs.length
     ? await db

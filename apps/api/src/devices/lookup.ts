@@ -7,7 +7,11 @@ import type { Executor } from "../store/store.js";
  * Checks that every device id exists in an org; the missing ones are a 404
  * (`RobotoDeviceNotFoundException`) naming each.
  */
-export async function requireDevices(db: Executor, orgId: string, deviceIds: readonly string[]): Promise<void> {
+export async function requireDevices(
+  db: Executor,
+  orgId: string,
+  deviceIds: readonly string[],
+): Promise<void> {
   const unique = [...new Set(deviceIds)];
   if (unique.length === 0) return;
 
@@ -37,7 +41,11 @@ export async function requireDevices(db: Executor, orgId: string, deviceIds: rea
  * ids are unique per org only, so a caller in several orgs holding the same id
  * must name the org.
  */
-export async function findDeviceOrg(db: Executor, caller: Caller, deviceId: string): Promise<string> {
+export async function findDeviceOrg(
+  db: Executor,
+  caller: Caller,
+  deviceId: string,
+): Promise<string> {
   const orgs = visibleOrgs(caller);
   const rows = orgs.length
     ? await db
@@ -47,7 +55,8 @@ export async function findDeviceOrg(db: Executor, caller: Caller, deviceId: stri
         .where("org_id", "in", orgs)
         .execute()
     : [];
-  if (rows.length === 0) throw ApiError.notFound("Device", deviceId, "RobotoDeviceNotFoundException");
+  if (rows.length === 0)
+    throw ApiError.notFound("Device", deviceId, "RobotoDeviceNotFoundException");
   if (rows.length > 1) {
     throw ApiError.invalidAt(
       "X-Roboto-Org-Id",

@@ -7,7 +7,10 @@ import { isoFromNs, readMetadata, readTags } from "../util/json-columns.js";
 export type DeviceRow = Selectable<DeviceTable>;
 
 /** Turns a device row into the wire record. */
-export function toDeviceRecord(row: DeviceRow, customFields: Record<string, unknown>): DeviceRecord {
+export function toDeviceRecord(
+  row: DeviceRow,
+  customFields: Record<string, unknown>,
+): DeviceRecord {
   return {
     device_id: row.device_id,
     org_id: row.org_id,

@@ -1,5 +1,10 @@
 import type { BlobStore } from "../blobs/blob-store.js";
-import { indexRecording, RecordingFormatError, type ByteSource, type IndexResult } from "../ingest/index-recording.js";
+import {
+  type ByteSource,
+  type IndexResult,
+  indexRecording,
+  RecordingFormatError,
+} from "../ingest/index-recording.js";
 import type { JobHandler } from "../jobs/worker.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/store.js";
@@ -16,11 +21,20 @@ export { INDEX_FILE_JOB, NO_SCHEMA, topicOffset } from "./indexing-contract.js";
  * transaction. A damaged file ends `failed` with the indexer's message; an
  * I/O failure is retried with backoff.
  */
-export function indexingJobHandlers(store: Store, blobs: BlobStore, clock: Clock, logger: Logger): Map<string, JobHandler> {
+export function indexingJobHandlers(
+  store: Store,
+  blobs: BlobStore,
+  clock: Clock,
+  logger: Logger,
+): Map<string, JobHandler> {
   const markFailed = async (fileId: string, message: string) => {
     await store.db
       .updateTable("files")
-      .set({ ingestion_status: "failed", ingestion_error: message.slice(0, 2000), modified_ns: msToNs(clock.nowMs()) })
+      .set({
+        ingestion_status: "failed",
+        ingestion_error: message.slice(0, 2000),
+        modified_ns: msToNs(clock.nowMs()),
+      })
       .where("file_id", "=", fileId)
       .execute();
   };
@@ -38,11 +52,17 @@ export function indexingJobHandlers(store: Store, blobs: BlobStore, clock: Clock
       let result: IndexResult;
       const reader = await blobs.open(file.blob_key);
       try {
-        const source: ByteSource = { size: reader.size, read: (offset, length) => reader.read(offset, length) };
+        const source: ByteSource = {
+          size: reader.size,
+          read: (offset, length) => reader.read(offset, length),
+        };
         result = await indexRecording(source, file.relative_path);
       } catch (error) {
         if (error instanceof RecordingFormatError) {
-          logger.info({ file_id: file.file_id, problem: error.problem }, "recording could not be indexed");
+          logger.info(
+            { file_id: file.file_id, problem: error.problem },
+            "recording could not be indexed",
+          );
           await markFailed(file.file_id, error.message);
           return;
         }
@@ -58,9 +78,15 @@ export function indexingJobHandlers(store: Store, blobs: BlobStore, clock: Clock
 }
 
 /** Stores what indexing found and carries the new window into every session holding the file. */
-export async function storeIndexResult(store: Store, fileId: string, result: IndexResult, nowNs: bigint): Promise<void> {
+export async function storeIndexResult(
+  store: Store,
+  fileId: string,
+  result: IndexResult,
+  nowNs: bigint,
+): Promise<void> {
   let timeBase: "unix" | "relative" | null = null;
-  if (result.recorded_start_ns !== null) timeBase = result.clock_offset_ns === null ? "relative" : "unix";
+  if (result.recorded_start_ns !== null)
+    timeBase = result.clock_offset_ns === null ? "relative" : "unix";
 
   await store.transaction(async (tx) => {
     await tx
@@ -88,7 +114,10 @@ export async function storeIndexResult(store: Store, fileId: string, result: Ind
       end_ns: topic.end_ns,
     }));
     for (let start = 0; start < rows.length; start += 200) {
-      await tx.insertInto("file_topics").values(rows.slice(start, start + 200)).execute();
+      await tx
+        .insertInto("file_topics")
+        .values(rows.slice(start, start + 200))
+        .execute();
     }
     await syncFileWindow(store, tx, fileId, nowNs);
   });

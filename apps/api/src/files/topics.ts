@@ -16,9 +16,19 @@ const FILE_CLOCK_COLUMNS = [
 
 /** Reads the topics of one file with their times in Unix ns (`null` while the file's clock is unknown). */
 export async function fileTopics(db: Executor, fileId: string): Promise<TopicRecord[]> {
-  const file = (await db.selectFrom("files").select(FILE_CLOCK_COLUMNS).where("file_id", "=", fileId).executeTakeFirstOrThrow()) as FileClockRow;
+  const file = (await db
+    .selectFrom("files")
+    .select(FILE_CLOCK_COLUMNS)
+    .where("file_id", "=", fileId)
+    .executeTakeFirstOrThrow()) as FileClockRow;
   const offset = topicOffset(file);
-  const rows = await db.selectFrom("file_topics").selectAll().where("file_id", "=", fileId).orderBy("topic_name").orderBy("schema_name").execute();
+  const rows = await db
+    .selectFrom("file_topics")
+    .selectAll()
+    .where("file_id", "=", fileId)
+    .orderBy("topic_name")
+    .orderBy("schema_name")
+    .execute();
   return rows.map((row) => ({
     topic_name: row.topic_name,
     schema_name: row.schema_name === NO_SCHEMA ? null : row.schema_name,

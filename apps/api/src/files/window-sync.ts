@@ -12,19 +12,27 @@ import type { Executor, Store } from "../store/store.js";
  * the sessions holding the file, in id order, so no other write recomputes
  * their bounds from a snapshot without this change.
  */
-export async function syncFileWindow(store: Store, tx: Executor, fileId: string, nowNs: bigint): Promise<void> {
+export async function syncFileWindow(
+  store: Store,
+  tx: Executor,
+  fileId: string,
+  nowNs: bigint,
+): Promise<void> {
   const file = await store
     .forUpdate(
-      tx.selectFrom("files").select([
-      "explicit_start_ns",
-      "explicit_end_ns",
-      "recorded_start_ns",
-      "recorded_end_ns",
-      "time_offset_ns",
-      "clock_offset_ns",
-      "start_time_ns",
-      "end_time_ns",
-    ]).where("file_id", "=", fileId),
+      tx
+        .selectFrom("files")
+        .select([
+          "explicit_start_ns",
+          "explicit_end_ns",
+          "recorded_start_ns",
+          "recorded_end_ns",
+          "time_offset_ns",
+          "clock_offset_ns",
+          "start_time_ns",
+          "end_time_ns",
+        ])
+        .where("file_id", "=", fileId),
     )
     .executeTakeFirstOrThrow();
 
@@ -35,7 +43,11 @@ export async function syncFileWindow(store: Store, tx: Executor, fileId: string,
 
   const sessions = await sessionsOfFiles(tx, [fileId]);
   await lockSessions(store, tx, sessions);
-  await tx.updateTable("files").set({ start_time_ns: start, end_time_ns: end }).where("file_id", "=", fileId).execute();
+  await tx
+    .updateTable("files")
+    .set({ start_time_ns: start, end_time_ns: end })
+    .where("file_id", "=", fileId)
+    .execute();
   await tx
     .updateTable("session_files")
     .set({ window_min_ns: start, window_max_ns: end })
@@ -47,7 +59,11 @@ export async function syncFileWindow(store: Store, tx: Executor, fileId: string,
 }
 
 /** Locks session rows in id order, the one order every writer uses, for the rest of the transaction. */
-export async function lockSessions(store: Store, tx: Executor, sessionIds: readonly string[]): Promise<void> {
+export async function lockSessions(
+  store: Store,
+  tx: Executor,
+  sessionIds: readonly string[],
+): Promise<void> {
   if (store.dialect !== "postgres" || sessionIds.length === 0) return;
   const sorted = [...sessionIds].sort();
   for (let start = 0; start < sorted.length; start += 500) {
@@ -109,10 +125,18 @@ export async function deleteFiles(
   for (let start = 0; start < sorted.length; start += 500) {
     const chunk = sorted.slice(start, start + 500);
     // Same lock order as syncFileWindow: files, then their sessions.
-    await store.forUpdate(tx.selectFrom("files").select("file_id").where("file_id", "in", chunk).orderBy("file_id")).execute();
+    await store
+      .forUpdate(
+        tx.selectFrom("files").select("file_id").where("file_id", "in", chunk).orderBy("file_id"),
+      )
+      .execute();
     const sessions = await sessionsOfFiles(tx, chunk);
     await lockSessions(store, tx, sessions);
-    const rows = await tx.selectFrom("files").select("blob_key").where("file_id", "in", chunk).execute();
+    const rows = await tx
+      .selectFrom("files")
+      .select("blob_key")
+      .where("file_id", "in", chunk)
+      .execute();
     for (const row of rows) if (row.blob_key) blobKeys.push(row.blob_key);
 
     await tx.deleteFrom("session_files").where("file_id", "in", chunk).execute();

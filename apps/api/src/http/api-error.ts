@@ -32,7 +32,9 @@ export class ApiError extends Error {
   /** 400 with one problem at one path. */
   static invalidAt(path: string, reason: string, value?: unknown): ApiError {
     const detail: ErrorDetail = value === undefined ? { path, reason } : { path, reason, value };
-    return new ApiError(ERROR_CODES.InvalidRequest, `Invalid request. ${path}: ${reason}`, [detail]);
+    return new ApiError(ERROR_CODES.InvalidRequest, `Invalid request. ${path}: ${reason}`, [
+      detail,
+    ]);
   }
 
   /** 404 for a resource that does not exist in the caller's orgs. */

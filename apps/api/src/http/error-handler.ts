@@ -19,9 +19,17 @@ export function renderError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) {
     apiError = error;
   } else if (error instanceof HTTPException && error.status < 500) {
-    apiError = new ApiError(ERROR_CODES.InvalidRequest, error.message || "Invalid request", [], error.status);
+    apiError = new ApiError(
+      ERROR_CODES.InvalidRequest,
+      error.message || "Invalid request",
+      [],
+      error.status,
+    );
   } else {
-    logger?.error({ request_id: requestId, err: { message: error.message, stack: error.stack } }, "unhandled error");
+    logger?.error(
+      { request_id: requestId, err: { message: error.message, stack: error.stack } },
+      "unhandled error",
+    );
     apiError = new ApiError(
       ERROR_CODES.Service,
       `Internal error; nothing was written. Retry, and report request id ${requestId} if it persists`,

@@ -60,8 +60,17 @@ export async function readJsonBody(c: Context): Promise<unknown> {
 }
 
 /** Sends `{"data": value}` with 64-bit integers written exactly. */
-export function sendData(c: Context, data: unknown, status: 200 | 201 = 200, headers?: Record<string, string>): Response {
-  return c.body(stringifyJson({ data }), status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS);
+export function sendData(
+  c: Context,
+  data: unknown,
+  status: 200 | 201 = 200,
+  headers?: Record<string, string>,
+): Response {
+  return c.body(
+    stringifyJson({ data }),
+    status,
+    headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS,
+  );
 }
 
 /** Sends a JSON document as is, with 64-bit integers written exactly. */

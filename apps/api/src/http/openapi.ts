@@ -18,7 +18,9 @@ function schemaOf(schema: v.GenericSchema): ReturnType<typeof resolver> {
 
 const ErrorBodySchema = v.object({
   error: v.object({ error_code: v.string(), message: v.string() }),
-  details: v.array(v.object({ path: v.string(), reason: v.string(), value: v.optional(v.unknown()) })),
+  details: v.array(
+    v.object({ path: v.string(), reason: v.string(), value: v.optional(v.unknown()) }),
+  ),
   request_id: v.string(),
 });
 
@@ -39,7 +41,8 @@ export interface RouteDoc {
 /** Describes a route for the OpenAPI document generated at `/openapi.json`. */
 export function documented(doc: RouteDoc) {
   let data: v.GenericSchema = v.null();
-  if (doc.pageItem) data = v.object({ items: v.array(doc.pageItem), next_token: v.nullable(v.string()) });
+  if (doc.pageItem)
+    data = v.object({ items: v.array(doc.pageItem), next_token: v.nullable(v.string()) });
   else if (doc.data) data = doc.data;
 
   return describeRoute({
@@ -48,7 +51,12 @@ export function documented(doc: RouteDoc) {
     tags: [doc.tag],
     security: doc.public ? [] : [{ bearerAuth: [] }],
     ...(doc.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(doc.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: schemaOf(doc.body) } },
+          },
+        }
       : {}),
     responses: {
       200: {
@@ -56,7 +64,8 @@ export function documented(doc: RouteDoc) {
         content: { "application/json": { schema: schemaOf(v.object({ data })) } },
       },
       default: {
-        description: "Error: the code, a message saying what to fix, and details per offending field",
+        description:
+          "Error: the code, a message saying what to fix, and details per offending field",
         content: { "application/json": { schema: schemaOf(ErrorBodySchema) } },
       },
     },

@@ -7,6 +7,14 @@ import type { Clock } from "../util/clock.js";
 import type { JobHandler } from "./worker.js";
 
 /** Every background job kind the API runs, with its handler. */
-export function createJobHandlers(store: Store, blobs: BlobStore, clock: Clock, logger: Logger): Map<string, JobHandler> {
-  return new Map([...customFieldJobHandlers(store, clock), ...indexingJobHandlers(store, blobs, clock, logger)]);
+export function createJobHandlers(
+  store: Store,
+  blobs: BlobStore,
+  clock: Clock,
+  logger: Logger,
+): Map<string, JobHandler> {
+  return new Map([
+    ...customFieldJobHandlers(store, clock),
+    ...indexingJobHandlers(store, blobs, clock, logger),
+  ]);
 }

@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { Selectable } from "kysely";
+import { sql } from "kysely";
 import type { JobTable } from "../store/schema.js";
 import type { Executor, Store } from "../store/store.js";
 
@@ -43,7 +43,11 @@ export async function enqueueJob(
  * claim at once without taking the same job; SQLite runs one transaction at a
  * time.
  */
-export async function claimJob(store: Store, workerId: string, nowNs: bigint): Promise<JobRow | undefined> {
+export async function claimJob(
+  store: Store,
+  workerId: string,
+  nowNs: bigint,
+): Promise<JobRow | undefined> {
   return store.transaction(async (tx) => {
     let query = tx
       .selectFrom("jobs")

@@ -83,7 +83,10 @@ export class JobWorker {
       try {
         job = await claimJob(this.store, this.id, msToNs(this.clock.nowMs()));
       } catch (error) {
-        this.logger.error({ worker_id: this.id, err: { message: (error as Error).message } }, "claiming a job failed");
+        this.logger.error(
+          { worker_id: this.id, err: { message: (error as Error).message } },
+          "claiming a job failed",
+        );
         return;
       }
       if (!job) return;
@@ -93,7 +96,13 @@ export class JobWorker {
 
   private async runJob(job: JobRow): Promise<void> {
     const handler = this.handlers.get(job.kind);
-    const fields = { worker_id: this.id, job_id: job.job_id, kind: job.kind, subject_id: job.subject_id, attempt: job.attempts };
+    const fields = {
+      worker_id: this.id,
+      job_id: job.job_id,
+      kind: job.kind,
+      subject_id: job.subject_id,
+      attempt: job.attempts,
+    };
     try {
       if (!handler) throw new Error(`no handler for job kind '${job.kind}'`);
       await handler.run(job);
@@ -101,13 +110,22 @@ export class JobWorker {
       this.logger.info(fields, "job done");
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      const outcome = await failJob(this.store.db, job, message, msToNs(this.clock.nowMs()), handler?.maxAttempts ?? 1);
+      const outcome = await failJob(
+        this.store.db,
+        job,
+        message,
+        msToNs(this.clock.nowMs()),
+        handler?.maxAttempts ?? 1,
+      );
       this.logger.warn({ ...fields, err: { message }, outcome }, "job attempt failed");
       if (outcome === "failed") {
         try {
           await handler?.onFailed?.(job, message);
         } catch (failure) {
-          this.logger.error({ ...fields, err: { message: (failure as Error).message } }, "recording a job failure failed");
+          this.logger.error(
+            { ...fields, err: { message: (failure as Error).message } },
+            "recording a job failure failed",
+          );
         }
       }
     }

@@ -40,15 +40,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     blobDir: resolve(env.SORTIE_BLOB_DIR ?? join(dataDir, "blobs")),
     adminApiKey: env.SORTIE_ADMIN_API_KEY || undefined,
     orgId: env.SORTIE_ORG_ID || undefined,
-    jsonBodyLimitBytes: integer(env, "SORTIE_JSON_BODY_LIMIT", LIMITS.jsonBodyBytes, 1024, 64 * 1024 * 1024),
+    jsonBodyLimitBytes: integer(
+      env,
+      "SORTIE_JSON_BODY_LIMIT",
+      LIMITS.jsonBodyBytes,
+      1024,
+      64 * 1024 * 1024,
+    ),
     logLevel: env.LOG_LEVEL ?? "info",
     customFieldQuota: integer(env, "SORTIE_CUSTOM_FIELD_QUOTA", 100, 1, 100_000),
-    maxUploadBytes: integer(env, "SORTIE_MAX_UPLOAD_BYTES", 100 * 2 ** 30, 1, Number.MAX_SAFE_INTEGER),
+    maxUploadBytes: integer(
+      env,
+      "SORTIE_MAX_UPLOAD_BYTES",
+      100 * 2 ** 30,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     jobPollIntervalMs: integer(env, "SORTIE_JOB_POLL_MS", 500, 10, 60_000),
   };
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);

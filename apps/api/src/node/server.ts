@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { LocalBlobStore } from "../blobs/local-blob-store.js";
+import { createJobHandlers } from "../jobs/handlers.js";
+import { JobWorker } from "../jobs/worker.js";
 import type { Logger } from "../logger.js";
 import { type BootstrapResult, bootstrapFirstOrg, loadPageTokenSecret } from "../orgs/bootstrap.js";
 import { openSqliteStore } from "../store/sqlite/open-sqlite.js";
@@ -8,9 +11,6 @@ import type { Store } from "../store/store.js";
 import { systemClock } from "../util/clock.js";
 import { randomIds } from "../util/ids.js";
 import type { NodeConfig } from "./config.js";
-import { createJobHandlers } from "../jobs/handlers.js";
-import { JobWorker } from "../jobs/worker.js";
-import { join } from "node:path";
 
 /** A started server: its address, what the first start created, and how to stop it. */
 export interface RunningServer {
@@ -29,7 +29,9 @@ export async function openStore(config: NodeConfig): Promise<Store> {
     return openPostgresStore(config.databaseUrl);
   }
   if (config.databaseUrl) {
-    throw new Error("DATABASE_URL must be a postgres:// URL; unset it to use the embedded SQLite store");
+    throw new Error(
+      "DATABASE_URL must be a postgres:// URL; unset it to use the embedded SQLite store",
+    );
   }
   return openSqliteStore(join(config.dataDir, "sortie.sqlite"));
 }
@@ -49,9 +51,15 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
   const pageTokenSecret = await loadPageTokenSecret(store);
 
   const blobs = new LocalBlobStore(config.blobDir);
-  const worker = new JobWorker(store, systemClock, logger, createJobHandlers(store, blobs, systemClock, logger), {
-    pollIntervalMs: config.jobPollIntervalMs,
-  });
+  const worker = new JobWorker(
+    store,
+    systemClock,
+    logger,
+    createJobHandlers(store, blobs, systemClock, logger),
+    {
+      pollIntervalMs: config.jobPollIntervalMs,
+    },
+  );
   const app = createApp({
     store,
     blobs,
@@ -81,7 +89,9 @@ export async function startNodeServer(config: NodeConfig, logger: Logger): Promi
     await store.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
-      throw new Error(`port ${config.port} on ${config.host} is already in use; stop the other process or set PORT`);
+      throw new Error(
+        `port ${config.port} on ${config.host} is already in use; stop the other process or set PORT`,
+      );
     }
     throw error;
   }

@@ -38,19 +38,31 @@ export async function bootstrapFirstOrg(
 
   return store.transaction(async (tx) => {
     // Without the lock, both nodes would see no org under READ COMMITTED and each create one.
-    if (store.dialect === "postgres") await sql`LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+    if (store.dialect === "postgres")
+      await sql`LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
     const anyOrg = await tx.selectFrom("orgs").select("org_id").limit(1).executeTakeFirst();
     if (anyOrg) return undefined;
 
     const now = msToNs(clock.nowMs());
     const orgId = options.orgId ?? ids.next("og_");
     const userId = ids.next("us_");
-    await tx.insertInto("users").values({ user_id: userId, name: "admin", created_ns: now }).execute();
+    await tx
+      .insertInto("users")
+      .values({ user_id: userId, name: "admin", created_ns: now })
+      .execute();
     await tx
       .insertInto("orgs")
-      .values({ org_id: orgId, name: options.orgName ?? "Default org", created_ns: now, created_by: userId })
+      .values({
+        org_id: orgId,
+        name: options.orgName ?? "Default org",
+        created_ns: now,
+        created_by: userId,
+      })
       .execute();
-    await tx.insertInto("memberships").values({ org_id: orgId, user_id: userId, role: "admin", created_ns: now }).execute();
+    await tx
+      .insertInto("memberships")
+      .values({ org_id: orgId, user_id: userId, role: "admin", created_ns: now })
+      .execute();
     await tx
       .insertInto("api_keys")
       .values({

@@ -22,7 +22,9 @@ export class PageTokens {
 
   /** Encodes the cursor after the last item of a page. */
   async encode(cursor: Cursor): Promise<string> {
-    const payload = base64UrlEncode(new TextEncoder().encode(stringifyJson([cursor.listing, cursor.after])));
+    const payload = base64UrlEncode(
+      new TextEncoder().encode(stringifyJson([cursor.listing, cursor.after])),
+    );
     const mac = (await hmacSha256(this.secret, payload)).slice(0, MAC_BYTES);
     return `${payload}.${base64UrlEncode(mac)}`;
   }

@@ -18,17 +18,26 @@ import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { cursorString, readPage } from "../pagination/paginate.js";
-import { isUniqueViolation } from "../store/store.js";
 import type { Executor } from "../store/store.js";
+import { isUniqueViolation } from "../store/store.js";
 import { writeJson } from "../util/json-columns.js";
 
 const TAG = "Custom fields";
 const DEFAULT_QUOTA = 100;
 
-async function findField(db: Executor, c: Context<AppEnv>, fieldId: string): Promise<CustomFieldRow> {
+async function findField(
+  db: Executor,
+  c: Context<AppEnv>,
+  fieldId: string,
+): Promise<CustomFieldRow> {
   const orgs = visibleOrgs(c.var.caller);
   const row = orgs.length
-    ? await db.selectFrom("custom_fields").selectAll().where("field_id", "=", fieldId).where("org_id", "in", orgs).executeTakeFirst()
+    ? await db
+        .selectFrom("custom_fields")
+        .selectAll()
+        .where("field_id", "=", fieldId)
+        .where("org_id", "in", orgs)
+        .executeTakeFirst()
     : undefined;
   if (!row) throw ApiError.notFound("Custom field", fieldId);
   return row;
@@ -64,7 +73,8 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
             .where("entity_type", "=", request.entity_type)
             .where("field_name", "=", request.field_name)
             .executeTakeFirst();
-          if (taken) throw nameTaken(request.field_name, request.entity_type, taken.field_id, taken.status);
+          if (taken)
+            throw nameTaken(request.field_name, request.entity_type, taken.field_id, taken.status);
 
           const count = await tx
             .selectFrom("custom_fields")
@@ -76,7 +86,13 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
             throw new ApiError(
               "RobotoLimitExceededException",
               `Your org has reached its quota of ${quota} custom fields for entity type '${request.entity_type}'; delete a field you no longer need`,
-              [{ path: "entity_type", reason: `quota of ${quota} fields reached`, value: request.entity_type }],
+              [
+                {
+                  path: "entity_type",
+                  reason: `quota of ${quota} fields reached`,
+                  value: request.entity_type,
+                },
+              ],
             );
           }
 
@@ -100,8 +116,18 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
               modified_by: c.var.caller.userId,
             })
             .execute();
-          await enqueueJob(tx, { jobId: ids.next("jb_"), kind: CREATE_FIELD_JOB, orgId, subjectId: fieldId, nowNs: now });
-          return tx.selectFrom("custom_fields").selectAll().where("field_id", "=", fieldId).executeTakeFirstOrThrow();
+          await enqueueJob(tx, {
+            jobId: ids.next("jb_"),
+            kind: CREATE_FIELD_JOB,
+            orgId,
+            subjectId: fieldId,
+            nowNs: now,
+          });
+          return tx
+            .selectFrom("custom_fields")
+            .selectAll()
+            .where("field_id", "=", fieldId)
+            .executeTakeFirstOrThrow();
         })
         .catch((error: unknown) => {
           // Two concurrent creates of one name: the unique constraint decides.
@@ -116,12 +142,20 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
   app.get(
     "/v1/custom-fields/id/:field_id",
     documented({ tag: TAG, summary: "Get a custom field", data: CustomFieldRecordSchema }),
-    async (c) => sendData(c, toCustomFieldRecord(await findField(c.var.deps.store.db, c, param(c, "field_id")))),
+    async (c) =>
+      sendData(
+        c,
+        toCustomFieldRecord(await findField(c.var.deps.store.db, c, param(c, "field_id"))),
+      ),
   );
 
   app.get(
     "/v1/custom-fields/name/:field_name/entity-type/:entity_type",
-    documented({ tag: TAG, summary: "Get a custom field by name and entity type", data: CustomFieldRecordSchema }),
+    documented({
+      tag: TAG,
+      summary: "Get a custom field by name and entity type",
+      data: CustomFieldRecordSchema,
+    }),
     async (c) => {
       const name = parseInput(FieldNameSchema, param(c, "field_name"));
       const entityType = parseInput(EntityTypeSchema, param(c, "entity_type"));
@@ -166,7 +200,10 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
               const name = cursorString(after[0]);
               const id = cursorString(after[1]);
               query = query.where((eb) =>
-                eb.or([eb("field_name", ">", name), eb.and([eb("field_name", "=", name), eb("field_id", ">", id)])]),
+                eb.or([
+                  eb("field_name", ">", name),
+                  eb.and([eb("field_name", "=", name), eb("field_id", ">", id)]),
+                ]),
               );
             }
             return query.orderBy("field_name").orderBy("field_id").limit(limit).execute();
@@ -184,7 +221,8 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Update a custom field",
-      description: "Changes the display name and description; absent keys stay, null clears. Org admins only.",
+      description:
+        "Changes the display name and description; absent keys stay, null clears. Org admins only.",
       body: UpdateCustomFieldRequestSchema,
       data: CustomFieldRecordSchema,
     }),
@@ -193,10 +231,17 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
       const { store } = c.var.deps;
       const field = await findField(store.db, c, param(c, "field_id"));
       requireAdmin(c.var.caller, field.org_id);
-      const changes: Partial<CustomFieldRow> = { modified_ns: nowNs(c), modified_by: c.var.caller.userId };
+      const changes: Partial<CustomFieldRow> = {
+        modified_ns: nowNs(c),
+        modified_by: c.var.caller.userId,
+      };
       if ("display_name" in request) changes.display_name = request.display_name ?? null;
       if ("description" in request) changes.description = request.description ?? null;
-      await store.db.updateTable("custom_fields").set(changes).where("field_id", "=", field.field_id).execute();
+      await store.db
+        .updateTable("custom_fields")
+        .set(changes)
+        .where("field_id", "=", field.field_id)
+        .execute();
       return sendData(c, toCustomFieldRecord(await findField(store.db, c, field.field_id)));
     },
   );
@@ -217,18 +262,35 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
         const current = await store
-          .forUpdate(tx.selectFrom("custom_fields").selectAll().where("field_id", "=", field.field_id))
+          .forUpdate(
+            tx.selectFrom("custom_fields").selectAll().where("field_id", "=", field.field_id),
+          )
           .executeTakeFirst();
         if (!current) throw ApiError.notFound("Custom field", field.field_id);
         if (current.status !== "deleting") {
           await tx
             .updateTable("custom_fields")
-            .set({ status: "deleting", last_error: null, modified_ns: now, modified_by: c.var.caller.userId })
+            .set({
+              status: "deleting",
+              last_error: null,
+              modified_ns: now,
+              modified_by: c.var.caller.userId,
+            })
             .where("field_id", "=", field.field_id)
             .execute();
-          await enqueueJob(tx, { jobId: ids.next("jb_"), kind: DELETE_FIELD_JOB, orgId: field.org_id, subjectId: field.field_id, nowNs: now });
+          await enqueueJob(tx, {
+            jobId: ids.next("jb_"),
+            kind: DELETE_FIELD_JOB,
+            orgId: field.org_id,
+            subjectId: field.field_id,
+            nowNs: now,
+          });
         }
-        return tx.selectFrom("custom_fields").selectAll().where("field_id", "=", field.field_id).executeTakeFirstOrThrow();
+        return tx
+          .selectFrom("custom_fields")
+          .selectAll()
+          .where("field_id", "=", field.field_id)
+          .executeTakeFirstOrThrow();
       });
       c.var.deps.jobs?.wake();
       return sendData(c, toCustomFieldRecord(row));
@@ -240,6 +302,13 @@ function nameTaken(name: string, entityType: string, fieldId?: string, status?: 
   const which = fieldId ? ` (${fieldId}, status ${status})` : "";
   return ApiError.conflict(
     `A custom field named '${name}' already exists for entity type '${entityType}'${which}; choose another name, or wait until its deletion completes`,
-    [{ path: "field_name", reason: "already taken", value: name, ...(fieldId ? { existing_field_id: fieldId } : {}) }],
+    [
+      {
+        path: "field_name",
+        reason: "already taken",
+        value: name,
+        ...(fieldId ? { existing_field_id: fieldId } : {}),
+      },
+    ],
   );
 }

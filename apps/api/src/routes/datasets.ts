@@ -9,14 +9,12 @@ import {
 } from "@sortie/domain";
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
-import { BlobTooLargeError } from "../blobs/blob-store.js";
-import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
-import { enqueueJob } from "../jobs/queue.js";
-import type { Executor } from "../store/store.js";
 import { requireOrg } from "../auth/org-scope.js";
+import { BlobTooLargeError } from "../blobs/blob-store.js";
 import { findDataset, toDatasetRecord } from "../datasets/records.js";
 import { requireDevices } from "../devices/lookup.js";
 import type { AppEnv } from "../env.js";
+import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
 import { toFileRecord } from "../files/records.js";
 import { deleteFiles, syncFileWindow } from "../files/window-sync.js";
 import { ApiError } from "../http/api-error.js";
@@ -24,10 +22,12 @@ import { nowNs, pageQuery, param } from "../http/context.js";
 import { readJsonBody, sendData } from "../http/json.js";
 import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
+import { enqueueJob } from "../jobs/queue.js";
 import { cursorBigint, cursorString, readPage } from "../pagination/paginate.js";
 import { datasetSessions } from "../sessions/listings.js";
 import { sessionEtag } from "../sessions/records.js";
 import { createSession, toRecords } from "../sessions/service.js";
+import type { Executor } from "../store/store.js";
 import { writeJson } from "../util/json-columns.js";
 
 const TAG = "Datasets";
@@ -39,13 +39,20 @@ const UploadQuerySchema = v.object({ relative_path: RelativePathSchema });
 async function uploadFile(c: Context<AppEnv>): Promise<Response> {
   const { store, blobs, ids, config } = c.var.deps;
   const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
-  const { relative_path: relativePath } = parseInput(UploadQuerySchema, { relative_path: c.req.query("relative_path") ?? "" });
+  const { relative_path: relativePath } = parseInput(UploadQuerySchema, {
+    relative_path: c.req.query("relative_path") ?? "",
+  });
   const deviceId = c.req.query("device_id") || dataset.device_id;
-  if (deviceId && deviceId !== dataset.device_id) await requireDevices(store.db, dataset.org_id, [deviceId]);
+  if (deviceId && deviceId !== dataset.device_id)
+    await requireDevices(store.db, dataset.org_id, [deviceId]);
   await requireFreePath(store.db, dataset.dataset_id, relativePath);
 
   const body = c.req.raw.body;
-  if (!body) throw ApiError.invalidAt("body", "the upload body is empty; send the recording's bytes as the request body");
+  if (!body)
+    throw ApiError.invalidAt(
+      "body",
+      "the upload body is empty; send the recording's bytes as the request body",
+    );
   const maxBytes = config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > maxBytes) throw uploadTooLarge(maxBytes);
@@ -97,8 +104,18 @@ async function uploadFile(c: Context<AppEnv>): Promise<Response> {
           modified_by: userId,
         })
         .execute();
-      await enqueueJob(tx, { jobId: ids.next("jb_"), kind: INDEX_FILE_JOB, orgId: dataset.org_id, subjectId: fileId, nowNs: now });
-      return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
+      await enqueueJob(tx, {
+        jobId: ids.next("jb_"),
+        kind: INDEX_FILE_JOB,
+        orgId: dataset.org_id,
+        subjectId: fileId,
+        nowNs: now,
+      });
+      return tx
+        .selectFrom("files")
+        .selectAll()
+        .where("file_id", "=", fileId)
+        .executeTakeFirstOrThrow();
     });
     c.var.deps.jobs?.wake();
     return sendData(c, toFileRecord(row));
@@ -108,7 +125,11 @@ async function uploadFile(c: Context<AppEnv>): Promise<Response> {
   }
 }
 
-async function requireFreePath(db: Executor, datasetId: string, relativePath: string): Promise<void> {
+async function requireFreePath(
+  db: Executor,
+  datasetId: string,
+  relativePath: string,
+): Promise<void> {
   const taken = await db
     .selectFrom("files")
     .select("file_id")
@@ -118,7 +139,14 @@ async function requireFreePath(db: Executor, datasetId: string, relativePath: st
   if (taken) {
     throw ApiError.conflict(
       `Dataset '${datasetId}' already holds '${relativePath}' as file ${taken.file_id}; choose another relative_path or delete that file first`,
-      [{ path: "relative_path", reason: "already taken", value: relativePath, existing_file_id: taken.file_id }],
+      [
+        {
+          path: "relative_path",
+          reason: "already taken",
+          value: relativePath,
+          existing_file_id: taken.file_id,
+        },
+      ],
     );
   }
 }
@@ -136,7 +164,12 @@ function uploadTooLarge(maxBytes: number): ApiError {
 export function registerDatasetRoutes(app: Hono<AppEnv>): void {
   app.post(
     "/v1/datasets",
-    documented({ tag: TAG, summary: "Create a dataset", body: CreateDatasetRequestSchema, data: DatasetRecordSchema }),
+    documented({
+      tag: TAG,
+      summary: "Create a dataset",
+      body: CreateDatasetRequestSchema,
+      data: DatasetRecordSchema,
+    }),
     async (c) => {
       const request = parseInput(CreateDatasetRequestSchema, await readJsonBody(c));
       const { store, ids } = c.var.deps;
@@ -161,7 +194,11 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
             modified_by: c.var.caller.userId,
           })
           .execute();
-        return tx.selectFrom("datasets").selectAll().where("dataset_id", "=", datasetId).executeTakeFirstOrThrow();
+        return tx
+          .selectFrom("datasets")
+          .selectAll()
+          .where("dataset_id", "=", datasetId)
+          .executeTakeFirstOrThrow();
       });
       return sendData(c, toDatasetRecord(row));
     },
@@ -181,10 +218,17 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
             const created = cursorBigint(after[0]);
             const id = cursorString(after[1]);
             query = query.where((eb) =>
-              eb.or([eb("created_ns", "<", created), eb.and([eb("created_ns", "=", created), eb("dataset_id", "<", id)])]),
+              eb.or([
+                eb("created_ns", "<", created),
+                eb.and([eb("created_ns", "=", created), eb("dataset_id", "<", id)]),
+              ]),
             );
           }
-          return query.orderBy("created_ns", "desc").orderBy("dataset_id", "desc").limit(limit).execute();
+          return query
+            .orderBy("created_ns", "desc")
+            .orderBy("dataset_id", "desc")
+            .limit(limit)
+            .execute();
         },
         cursorOf: (row) => [row.created_ns, row.dataset_id],
         toItems: (rows) => rows.map(toDatasetRecord),
@@ -196,7 +240,13 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
   app.get(
     "/v1/datasets/:dataset_id",
     documented({ tag: TAG, summary: "Get a dataset", data: DatasetRecordSchema }),
-    async (c) => sendData(c, toDatasetRecord(await findDataset(c.var.deps.store.db, c.var.caller, param(c, "dataset_id")))),
+    async (c) =>
+      sendData(
+        c,
+        toDatasetRecord(
+          await findDataset(c.var.deps.store.db, c.var.caller, param(c, "dataset_id")),
+        ),
+      ),
   );
 
   app.delete(
@@ -204,7 +254,8 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Delete a dataset",
-      description: "Deletes the dataset and its files; the bounds of sessions that held them are recomputed.",
+      description:
+        "Deletes the dataset and its files; the bounds of sessions that held them are recomputed.",
       data: null,
     }),
     async (c) => {
@@ -212,8 +263,17 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
       const now = nowNs(c);
       const blobKeys = await store.transaction(async (tx) => {
-        const files = await tx.selectFrom("files").select("file_id").where("dataset_id", "=", dataset.dataset_id).execute();
-        const keys = await deleteFiles(store, tx, files.map((file) => file.file_id), now);
+        const files = await tx
+          .selectFrom("files")
+          .select("file_id")
+          .where("dataset_id", "=", dataset.dataset_id)
+          .execute();
+        const keys = await deleteFiles(
+          store,
+          tx,
+          files.map((file) => file.file_id),
+          now,
+        );
         await tx.deleteFrom("datasets").where("dataset_id", "=", dataset.dataset_id).execute();
         return keys;
       });
@@ -231,7 +291,10 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       const page = await readPage(c.var.pageTokens, pageQuery(c), {
         listing: `dataset_files:${dataset.dataset_id}`,
         async fetch(after, limit) {
-          let query = db.selectFrom("files").selectAll().where("dataset_id", "=", dataset.dataset_id);
+          let query = db
+            .selectFrom("files")
+            .selectAll()
+            .where("dataset_id", "=", dataset.dataset_id);
           if (after) query = query.where("relative_path", ">", cursorString(after[0]));
           return query.orderBy("relative_path", "asc").limit(limit).execute();
         },
@@ -299,7 +362,11 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
           })
           .execute();
         await syncFileWindow(store, tx, fileId, now);
-        return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
+        return tx
+          .selectFrom("files")
+          .selectAll()
+          .where("file_id", "=", fileId)
+          .executeTakeFirstOrThrow();
       });
       return sendData(c, toFileRecord(row));
     },
@@ -319,11 +386,22 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
 
   app.get(
     "/v1/datasets/:dataset_id/sessions",
-    documented({ tag: TAG, summary: "List sessions holding files of a dataset", pageItem: SessionRecordSchema }),
+    documented({
+      tag: TAG,
+      summary: "List sessions holding files of a dataset",
+      pageItem: SessionRecordSchema,
+    }),
     async (c) => {
       const { db } = c.var.deps.store;
       const dataset = await findDataset(db, c.var.caller, param(c, "dataset_id"));
-      return sendData(c, await readPage(c.var.pageTokens, pageQuery(c), datasetSessions(db, dataset.org_id, dataset.dataset_id)));
+      return sendData(
+        c,
+        await readPage(
+          c.var.pageTokens,
+          pageQuery(c),
+          datasetSessions(db, dataset.org_id, dataset.dataset_id),
+        ),
+      );
     },
   );
 
@@ -341,7 +419,11 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       const request = parseInput(CreateSessionFromDatasetRequestSchema, await readJsonBody(c));
       const { store, ids } = c.var.deps;
       const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
-      const files = await store.db.selectFrom("files").select("file_id").where("dataset_id", "=", dataset.dataset_id).execute();
+      const files = await store.db
+        .selectFrom("files")
+        .select("file_id")
+        .where("dataset_id", "=", dataset.dataset_id)
+        .execute();
       const actor = { orgId: dataset.org_id, userId: c.var.caller.userId, nowNs: nowNs(c) };
       const row = await createSession(
         store,
@@ -349,7 +431,11 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
         {
           ...request,
           device_ids: dataset.device_id ? [dataset.device_id] : [],
-          files: files.map((file) => ({ file_id: file.file_id, range_min_timestamp_ns: null, range_max_timestamp_ns: null })),
+          files: files.map((file) => ({
+            file_id: file.file_id,
+            range_min_timestamp_ns: null,
+            range_max_timestamp_ns: null,
+          })),
         },
         ids.next("ss_"),
       );

@@ -39,7 +39,9 @@ async function toRecords(db: Executor, rows: DeviceRow[]) {
       objects.set(`${orgId}\u0000${id}`, object);
     }
   }
-  return rows.map((row) => toDeviceRecord(row, objects.get(`${row.org_id}\u0000${row.device_id}`) ?? {}));
+  return rows.map((row) =>
+    toDeviceRecord(row, objects.get(`${row.org_id}\u0000${row.device_id}`) ?? {}),
+  );
 }
 
 async function sendDevice(c: Context<AppEnv>, row: DeviceRow) {
@@ -65,7 +67,8 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Create a device",
-      description: "Device ids are chosen by the caller and unique per org; without one the server makes a `dv_` id.",
+      description:
+        "Device ids are chosen by the caller and unique per org; without one the server makes a `dv_` id.",
       body: CreateDeviceRequestSchema,
       data: DeviceRecordSchema,
     }),
@@ -85,9 +88,10 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
           .where("device_id", "=", deviceId)
           .executeTakeFirst();
         if (existing) {
-          throw ApiError.conflict(`A device with id '${deviceId}' already exists in this org; choose another id`, [
-            { path: "device_id", reason: "already taken", value: deviceId },
-          ]);
+          throw ApiError.conflict(
+            `A device with id '${deviceId}' already exists in this org; choose another id`,
+            [{ path: "device_id", reason: "already taken", value: deviceId }],
+          );
         }
         const values = await parseInitialValues(tx, orgId, "device", request.custom_fields);
         await tx
@@ -117,7 +121,10 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const { db } = c.var.deps.store;
       const deviceId = param(c, "device_id");
-      return sendDevice(c, await readDevice(db, await findDeviceOrg(db, c.var.caller, deviceId), deviceId));
+      return sendDevice(
+        c,
+        await readDevice(db, await findDeviceOrg(db, c.var.caller, deviceId), deviceId),
+      );
     },
   );
 
@@ -144,7 +151,12 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
 
   app.put(
     "/v1/devices/id/:device_id",
-    documented({ tag: TAG, summary: "Update a device", body: UpdateDeviceRequestSchema, data: DeviceRecordSchema }),
+    documented({
+      tag: TAG,
+      summary: "Update a device",
+      body: UpdateDeviceRequestSchema,
+      data: DeviceRecordSchema,
+    }),
     async (c) => {
       const request = parseInput(UpdateDeviceRequestSchema, await readJsonBody(c));
       const { store } = c.var.deps;
@@ -154,7 +166,13 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
 
       const row = await store.transaction(async (tx) => {
         const device = await store
-          .forUpdate(tx.selectFrom("devices").selectAll().where("org_id", "=", orgId).where("device_id", "=", deviceId))
+          .forUpdate(
+            tx
+              .selectFrom("devices")
+              .selectAll()
+              .where("org_id", "=", orgId)
+              .where("device_id", "=", deviceId),
+          )
           .executeTakeFirst();
         if (!device) throw ApiError.notFound("Device", deviceId, "RobotoDeviceNotFoundException");
 
@@ -167,17 +185,30 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
           );
           if (!applied.ok) {
             throw ApiError.invalid(
-              applied.details.map((detail) => ({ ...detail, path: `metadata_changeset.${detail.path}` })),
+              applied.details.map((detail) => ({
+                ...detail,
+                path: `metadata_changeset.${detail.path}`,
+              })),
             );
           }
           changes.tags = writeJson(applied.value.tags);
           changes.metadata = writeJson(applied.value.metadata);
         }
         if (request.custom_fields_changeset) {
-          const values = await parseChangesetValues(tx, orgId, "device", request.custom_fields_changeset);
+          const values = await parseChangesetValues(
+            tx,
+            orgId,
+            "device",
+            request.custom_fields_changeset,
+          );
           await writeFieldValues(tx, store.dialect, orgId, "device", deviceId, values);
         }
-        await tx.updateTable("devices").set(changes).where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
+        await tx
+          .updateTable("devices")
+          .set(changes)
+          .where("org_id", "=", orgId)
+          .where("device_id", "=", deviceId)
+          .execute();
         return readDevice(tx, orgId, deviceId);
       });
       return sendDevice(c, row);
@@ -197,9 +228,17 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
       const deviceId = param(c, "device_id");
       const orgId = await findDeviceOrg(store.db, c.var.caller, deviceId);
       await store.transaction(async (tx) => {
-        await tx.deleteFrom("session_devices").where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
+        await tx
+          .deleteFrom("session_devices")
+          .where("org_id", "=", orgId)
+          .where("device_id", "=", deviceId)
+          .execute();
         await deleteEntityValues(tx, orgId, "device", deviceId);
-        await tx.deleteFrom("devices").where("org_id", "=", orgId).where("device_id", "=", deviceId).execute();
+        await tx
+          .deleteFrom("devices")
+          .where("org_id", "=", orgId)
+          .where("device_id", "=", deviceId)
+          .execute();
       });
       return sendData(c, null);
     },
@@ -207,12 +246,19 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
 
   app.get(
     "/v1/devices/id/:device_id/sessions",
-    documented({ tag: TAG, summary: "List the sessions of a device", pageItem: SessionRecordSchema }),
+    documented({
+      tag: TAG,
+      summary: "List the sessions of a device",
+      pageItem: SessionRecordSchema,
+    }),
     async (c) => {
       const { db } = c.var.deps.store;
       const deviceId = param(c, "device_id");
       const orgId = await findDeviceOrg(db, c.var.caller, deviceId);
-      return sendData(c, await readPage(c.var.pageTokens, pageQuery(c), deviceSessions(db, orgId, deviceId)));
+      return sendData(
+        c,
+        await readPage(c.var.pageTokens, pageQuery(c), deviceSessions(db, orgId, deviceId)),
+      );
     },
   );
 }

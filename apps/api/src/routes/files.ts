@@ -1,27 +1,27 @@
 import {
   applyMetadataChangeset,
   FileRecordSchema,
-  type TopicRecord,
-  TopicRecordSchema,
   isInt64,
   isMetadataChangesetEmpty,
+  type TopicRecord,
+  TopicRecordSchema,
   UpdateFileRequestSchema,
 } from "@sortie/domain";
 import type { Context, Hono } from "hono";
-import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
-import { compareTopics, fileTopics } from "../files/topics.js";
-import { enqueueJob } from "../jobs/queue.js";
-import { cursorString, readPage } from "../pagination/paginate.js";
 import { visibleOrgs } from "../auth/org-scope.js";
 import { requireDevices } from "../devices/lookup.js";
 import type { AppEnv, Caller } from "../env.js";
+import { INDEX_FILE_JOB } from "../files/indexing-contract.js";
 import { type FileRow, toFileRecord } from "../files/records.js";
+import { compareTopics, fileTopics } from "../files/topics.js";
 import { deleteFiles, syncFileWindow } from "../files/window-sync.js";
 import { ApiError } from "../http/api-error.js";
 import { nowNs, pageQuery, param } from "../http/context.js";
 import { readJsonBody, sendData } from "../http/json.js";
 import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
+import { enqueueJob } from "../jobs/queue.js";
+import { cursorString, readPage } from "../pagination/paginate.js";
 import type { Executor } from "../store/store.js";
 import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
 
@@ -51,7 +51,12 @@ export async function pageOfTopics(c: Context<AppEnv>, listing: string, topics: 
 export async function findFile(db: Executor, caller: Caller, fileId: string): Promise<FileRow> {
   const orgs = visibleOrgs(caller);
   const row = orgs.length
-    ? await db.selectFrom("files").selectAll().where("file_id", "=", fileId).where("org_id", "in", orgs).executeTakeFirst()
+    ? await db
+        .selectFrom("files")
+        .selectAll()
+        .where("file_id", "=", fileId)
+        .where("org_id", "in", orgs)
+        .executeTakeFirst()
     : undefined;
   if (!row) throw ApiError.notFound("File", fileId);
   return row;
@@ -74,7 +79,11 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
   app.get(
     "/v1/files/id/:file_id",
     documented({ tag: TAG, summary: "Get a file", data: FileRecordSchema }),
-    async (c) => sendData(c, toFileRecord(await findFile(c.var.deps.store.db, c.var.caller, param(c, "file_id")))),
+    async (c) =>
+      sendData(
+        c,
+        toFileRecord(await findFile(c.var.deps.store.db, c.var.caller, param(c, "file_id"))),
+      ),
   );
 
   app.put(
@@ -115,13 +124,22 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
           changes.device_id = request.device_id ?? null;
         }
         if (!isMetadataChangesetEmpty(request.metadata_changeset)) {
-          const current = await tx.selectFrom("files").select(["tags", "metadata"]).where("file_id", "=", fileId).executeTakeFirstOrThrow();
+          const current = await tx
+            .selectFrom("files")
+            .select(["tags", "metadata"])
+            .where("file_id", "=", fileId)
+            .executeTakeFirstOrThrow();
           const applied = applyMetadataChangeset(
             { tags: readTags(current.tags), metadata: readMetadata(current.metadata) },
             request.metadata_changeset,
           );
           if (!applied.ok) {
-            throw ApiError.invalid(applied.details.map((detail) => ({ ...detail, path: `metadata_changeset.${detail.path}` })));
+            throw ApiError.invalid(
+              applied.details.map((detail) => ({
+                ...detail,
+                path: `metadata_changeset.${detail.path}`,
+              })),
+            );
           }
           changes.tags = writeJson(applied.value.tags);
           changes.metadata = writeJson(applied.value.metadata);
@@ -129,7 +147,11 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
 
         await tx.updateTable("files").set(changes).where("file_id", "=", fileId).execute();
         await syncFileWindow(store, tx, fileId, now);
-        return tx.selectFrom("files").selectAll().where("file_id", "=", fileId).executeTakeFirstOrThrow();
+        return tx
+          .selectFrom("files")
+          .selectAll()
+          .where("file_id", "=", fileId)
+          .executeTakeFirstOrThrow();
       });
       return sendData(c, toFileRecord(row));
     },
@@ -140,7 +162,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "List a file's topics",
-      description: "Topics found by indexing, with times in Unix ns (null while the file's clock is unknown), by name.",
+      description:
+        "Topics found by indexing, with times in Unix ns (null while the file's clock is unknown), by name.",
       pageItem: TopicRecordSchema,
     }),
     async (c) => {
@@ -156,7 +179,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Index a file again",
-      description: "Restarts indexing of an uploaded file; its ingestion_status returns to 'pending'.",
+      description:
+        "Restarts indexing of an uploaded file; its ingestion_status returns to 'pending'.",
       data: FileRecordSchema,
     }),
     async (c) => {
@@ -172,11 +196,26 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
       const row = await store.transaction(async (tx) => {
         await tx
           .updateTable("files")
-          .set({ ingestion_status: "pending", ingestion_error: null, modified_ns: now, modified_by: c.var.caller.userId })
+          .set({
+            ingestion_status: "pending",
+            ingestion_error: null,
+            modified_ns: now,
+            modified_by: c.var.caller.userId,
+          })
           .where("file_id", "=", file.file_id)
           .execute();
-        await enqueueJob(tx, { jobId: ids.next("jb_"), kind: INDEX_FILE_JOB, orgId: file.org_id, subjectId: file.file_id, nowNs: now });
-        return tx.selectFrom("files").selectAll().where("file_id", "=", file.file_id).executeTakeFirstOrThrow();
+        await enqueueJob(tx, {
+          jobId: ids.next("jb_"),
+          kind: INDEX_FILE_JOB,
+          orgId: file.org_id,
+          subjectId: file.file_id,
+          nowNs: now,
+        });
+        return tx
+          .selectFrom("files")
+          .selectAll()
+          .where("file_id", "=", file.file_id)
+          .executeTakeFirstOrThrow();
       });
       c.var.deps.jobs?.wake();
       return sendData(c, toFileRecord(row));
@@ -188,7 +227,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Delete a file",
-      description: "Removes the file's contributions from every session and recomputes their bounds in the same transaction.",
+      description:
+        "Removes the file's contributions from every session and recomputes their bounds in the same transaction.",
       data: null,
     }),
     async (c) => {

@@ -1,4 +1,9 @@
-import { AddOrgUserRequestSchema, CreateApiKeyRequestSchema, CreateOrgRequestSchema, parseRfc3339Ns } from "@sortie/domain";
+import {
+  AddOrgUserRequestSchema,
+  CreateApiKeyRequestSchema,
+  CreateOrgRequestSchema,
+  parseRfc3339Ns,
+} from "@sortie/domain";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { newApiKey } from "../auth/api-keys.js";
@@ -23,7 +28,14 @@ const ApiKeyRecordSchema = v.object({
   secret: v.optional(v.string()),
 });
 
-async function insertKey(tx: Executor, keyId: string, userId: string, name: string, now: bigint, expiresNs: bigint | null) {
+async function insertKey(
+  tx: Executor,
+  keyId: string,
+  userId: string,
+  name: string,
+  now: bigint,
+  expiresNs: bigint | null,
+) {
   const key = await newApiKey();
   await tx
     .insertInto("api_keys")
@@ -54,17 +66,38 @@ async function insertKey(tx: Executor, keyId: string, userId: string, name: stri
 export function registerOrgRoutes(app: Hono<AppEnv>): void {
   app.post(
     "/v1/orgs",
-    documented({ tag: "Orgs", summary: "Create an org", description: "The caller becomes its admin.", body: CreateOrgRequestSchema }),
+    documented({
+      tag: "Orgs",
+      summary: "Create an org",
+      description: "The caller becomes its admin.",
+      body: CreateOrgRequestSchema,
+    }),
     async (c) => {
       const request = parseInput(CreateOrgRequestSchema, await readJsonBody(c));
       const { store, ids } = c.var.deps;
       const now = nowNs(c);
       const orgId = ids.next("og_");
       await store.transaction(async (tx) => {
-        await tx.insertInto("orgs").values({ org_id: orgId, name: request.name, created_ns: now, created_by: c.var.caller.userId }).execute();
-        await tx.insertInto("memberships").values({ org_id: orgId, user_id: c.var.caller.userId, role: "admin", created_ns: now }).execute();
+        await tx
+          .insertInto("orgs")
+          .values({
+            org_id: orgId,
+            name: request.name,
+            created_ns: now,
+            created_by: c.var.caller.userId,
+          })
+          .execute();
+        await tx
+          .insertInto("memberships")
+          .values({ org_id: orgId, user_id: c.var.caller.userId, role: "admin", created_ns: now })
+          .execute();
       });
-      return sendData(c, { org_id: orgId, name: request.name, created: isoFromNs(now), created_by: c.var.caller.userId });
+      return sendData(c, {
+        org_id: orgId,
+        name: request.name,
+        created: isoFromNs(now),
+        created_by: c.var.caller.userId,
+      });
     },
   );
 
@@ -73,7 +106,8 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: "Orgs",
       summary: "Add a user to an org",
-      description: "With `name`, creates a user and returns a first API key (shown once); with `user_id`, adds an existing user.",
+      description:
+        "With `name`, creates a user and returns a first API key (shown once); with `user_id`, adds an existing user.",
       body: AddOrgUserRequestSchema,
     }),
     async (c) => {
@@ -86,20 +120,43 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
 
       const result = await store.transaction(async (tx) => {
         if (request.user_id) {
-          const user = await tx.selectFrom("users").select("user_id").where("user_id", "=", request.user_id).executeTakeFirst();
+          const user = await tx
+            .selectFrom("users")
+            .select("user_id")
+            .where("user_id", "=", request.user_id)
+            .executeTakeFirst();
           if (!user) throw ApiError.notFound("User", request.user_id);
           await tx
             .insertInto("memberships")
-            .values({ org_id: orgId, user_id: request.user_id, role: request.role, created_ns: now })
-            .onConflict((conflict) => conflict.columns(["org_id", "user_id"]).doUpdateSet({ role: request.role }))
+            .values({
+              org_id: orgId,
+              user_id: request.user_id,
+              role: request.role,
+              created_ns: now,
+            })
+            .onConflict((conflict) =>
+              conflict.columns(["org_id", "user_id"]).doUpdateSet({ role: request.role }),
+            )
             .execute();
           return { user_id: request.user_id, org_id: orgId, role: request.role };
         }
         const userId = ids.next("us_");
-        await tx.insertInto("users").values({ user_id: userId, name: request.name as string, created_ns: now }).execute();
-        await tx.insertInto("memberships").values({ org_id: orgId, user_id: userId, role: request.role, created_ns: now }).execute();
+        await tx
+          .insertInto("users")
+          .values({ user_id: userId, name: request.name as string, created_ns: now })
+          .execute();
+        await tx
+          .insertInto("memberships")
+          .values({ org_id: orgId, user_id: userId, role: request.role, created_ns: now })
+          .execute();
         const key = await insertKey(tx, ids.next("ak_"), userId, "first key", now, null);
-        return { user_id: userId, org_id: orgId, name: request.name, role: request.role, api_key: key };
+        return {
+          user_id: userId,
+          org_id: orgId,
+          name: request.name,
+          role: request.role,
+          api_key: key,
+        };
       });
       return sendData(c, result);
     },
@@ -128,7 +185,8 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: "API keys",
       summary: "Create an API key",
-      description: "Creates a key for the caller's user; the secret is returned once and stored only as a hash.",
+      description:
+        "Creates a key for the caller's user; the secret is returned once and stored only as a hash.",
       body: CreateApiKeyRequestSchema,
       data: ApiKeyRecordSchema,
     }),
@@ -143,14 +201,20 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
           "must be an RFC 3339 date-time with an offset between the years 1677 and 2262 (the range of int64 nanoseconds), such as 2027-01-01T00:00:00Z",
         );
       }
-      const key = await store.transaction((tx) => insertKey(tx, ids.next("ak_"), c.var.caller.userId, request.name, now, expiresNs));
+      const key = await store.transaction((tx) =>
+        insertKey(tx, ids.next("ak_"), c.var.caller.userId, request.name, now, expiresNs),
+      );
       return sendData(c, key);
     },
   );
 
   app.get(
     "/v1/keys",
-    documented({ tag: "API keys", summary: "List the caller's API keys", pageItem: ApiKeyRecordSchema }),
+    documented({
+      tag: "API keys",
+      summary: "List the caller's API keys",
+      pageItem: ApiKeyRecordSchema,
+    }),
     async (c) => {
       const rows = await c.var.deps.store.db
         .selectFrom("api_keys")
@@ -183,7 +247,8 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
         .where("user_id", "=", c.var.caller.userId)
         .where("revoked_ns", "is", null)
         .executeTakeFirst();
-      if ((result.numUpdatedRows ?? 0n) === 0n) throw ApiError.notFound("API key", param(c, "key_id"));
+      if ((result.numUpdatedRows ?? 0n) === 0n)
+        throw ApiError.notFound("API key", param(c, "key_id"));
       return sendData(c, null);
     },
   );

@@ -9,13 +9,13 @@ import {
   SessionUpdateSchema,
   TopicRecordSchema,
 } from "@sortie/domain";
-import { sessionTopics } from "../files/topics.js";
-import { pageOfTopics } from "./files.js";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { requireOrg, visibleOrgs } from "../auth/org-scope.js";
+import { deleteEntityValues } from "../custom-fields/entity-values.js";
 import { requireDevices } from "../devices/lookup.js";
 import type { AppEnv } from "../env.js";
+import { sessionTopics } from "../files/topics.js";
 import { ApiError } from "../http/api-error.js";
 import { nowNs, pageQuery, param } from "../http/context.js";
 import { readJsonBody, sendData } from "../http/json.js";
@@ -23,21 +23,23 @@ import { documented } from "../http/openapi.js";
 import { parseInput } from "../http/validate.js";
 import { readPage } from "../pagination/paginate.js";
 import { recomputeSessionBounds } from "../sessions/bounds.js";
-import { deleteContributions, insertContributions, shareLockFiles } from "../sessions/contributions.js";
+import {
+  deleteContributions,
+  insertContributions,
+  shareLockFiles,
+} from "../sessions/contributions.js";
 import { orgSessions, sessionContributions, sessionDevices } from "../sessions/listings.js";
 import { findSession, lockSession, touchSession } from "../sessions/lookup.js";
+import type { SessionRow } from "../sessions/records.js";
 import { sessionEtag } from "../sessions/records.js";
 import {
   attachDevices,
   createSession,
   readSessionRow,
   toRecord,
-  toRecords,
   updateSession,
 } from "../sessions/service.js";
-import { deleteEntityValues } from "../custom-fields/entity-values.js";
-import type { SessionRow } from "../sessions/records.js";
-import type { Context } from "hono";
+import { pageOfTopics } from "./files.js";
 
 const TAG = "Sessions";
 const KEY_PREFIX = "/v1/sessions/key/";
@@ -48,7 +50,10 @@ function sessionKeyFromUrl(url: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw ApiError.invalidAt("key", "the key in the path is not valid URL encoding; encode it with encodeURIComponent");
+    throw ApiError.invalidAt(
+      "key",
+      "the key in the path is not valid URL encoding; encode it with encodeURIComponent",
+    );
   }
 }
 
@@ -82,7 +87,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     "/v1/sessions",
     documented({ tag: TAG, summary: "List sessions", pageItem: SessionRecordSchema }),
     async (c) => {
-      const page = await readPage(c.var.pageTokens, pageQuery(c), orgSessions(c.var.deps.store.db, requireOrg(c)));
+      const page = await readPage(
+        c.var.pageTokens,
+        pageQuery(c),
+        orgSessions(c.var.deps.store.db, requireOrg(c)),
+      );
       return sendData(c, page);
     },
   );
@@ -90,7 +99,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
   app.get(
     "/v1/sessions/id/:session_id",
     documented({ tag: TAG, summary: "Get a session", data: SessionRecordSchema }),
-    async (c) => sendSession(c, await findSession(c.var.deps.store.db, c.var.caller, param(c, "session_id"))),
+    async (c) =>
+      sendSession(c, await findSession(c.var.deps.store.db, c.var.caller, param(c, "session_id"))),
   );
 
   app.get(
@@ -98,7 +108,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Get a session by key",
-      description: "Reads the session of a caller-chosen key; URL-encode the key, which may hold '/'.",
+      description:
+        "Reads the session of a caller-chosen key; URL-encode the key, which may hold '/'.",
       data: SessionRecordSchema,
     }),
     async (c) => {
@@ -182,9 +193,21 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
-        await shareLockFiles(store, tx, request.files.map((file) => file.file_id));
+        await shareLockFiles(
+          store,
+          tx,
+          request.files.map((file) => file.file_id),
+        );
         const session = await lockSession(store, tx, c.var.caller, sessionId);
-        const added = await insertContributions(store, tx, session.org_id, sessionId, request.files, c.var.caller.userId, now);
+        const added = await insertContributions(
+          store,
+          tx,
+          session.org_id,
+          sessionId,
+          request.files,
+          c.var.caller.userId,
+          now,
+        );
         if (added === 0) return session;
         await recomputeSessionBounds(tx, sessionId);
         await touchSession(tx, sessionId, c.var.caller.userId, now);
@@ -226,7 +249,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const { db } = c.var.deps.store;
       const session = await findSession(db, c.var.caller, param(c, "session_id"));
-      const page = await readPage(c.var.pageTokens, pageQuery(c), sessionContributions(db, session.session_id));
+      const page = await readPage(
+        c.var.pageTokens,
+        pageQuery(c),
+        sessionContributions(db, session.session_id),
+      );
       return sendData(c, page);
     },
   );
@@ -282,7 +309,13 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
           throw new ApiError(
             "RobotoDeviceNotFoundException",
             `Device '${request.device_id}' is not attached to session '${sessionId}'`,
-            [{ path: "device_id", reason: "not attached to this session", value: request.device_id }],
+            [
+              {
+                path: "device_id",
+                reason: "not attached to this session",
+                value: request.device_id,
+              },
+            ],
           );
         }
         await touchSession(tx, sessionId, c.var.caller.userId, now);
@@ -315,7 +348,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const { db } = c.var.deps.store;
       const session = await findSession(db, c.var.caller, param(c, "session_id"));
-      const page = await readPage(c.var.pageTokens, pageQuery(c), sessionDevices(db, session.session_id));
+      const page = await readPage(
+        c.var.pageTokens,
+        pageQuery(c),
+        sessionDevices(db, session.session_id),
+      );
       return sendData(c, page);
     },
   );

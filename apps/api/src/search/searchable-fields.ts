@@ -6,6 +6,9 @@ import type { Executor } from "../store/store.js";
  * query may filter and sort on. Fields that are being created, deleted or
  * have failed are left out.
  */
-export function loadSearchableFields(db: Executor, orgId: string): Promise<Map<string, ReadyField>> {
+export function loadSearchableFields(
+  db: Executor,
+  orgId: string,
+): Promise<Map<string, ReadyField>> {
   return loadReadyFields(db, orgId, "session");
 }

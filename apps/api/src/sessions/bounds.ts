@@ -31,7 +31,8 @@ export async function recomputeSessionBounds(tx: Executor, sessionId: string): P
   // Search filters and sorts on the stored duration. A span beyond the
   // 64-bit range is capped.
   let durationNs: bigint | null = null;
-  if (minNs !== null && maxNs !== null) durationNs = maxNs - minNs > INT64_MAX ? INT64_MAX : maxNs - minNs;
+  if (minNs !== null && maxNs !== null)
+    durationNs = maxNs - minNs > INT64_MAX ? INT64_MAX : maxNs - minNs;
   await tx
     .updateTable("sessions")
     .set({ min_timestamp_ns: minNs, max_timestamp_ns: maxNs, duration_ns: durationNs })

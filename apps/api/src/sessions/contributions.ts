@@ -73,7 +73,11 @@ export async function loadContributedFiles(
  * order for every writer, so none deadlocks with another. SQLite needs no
  * row lock: its one connection runs one transaction at a time.
  */
-export async function shareLockFiles(store: Store, tx: Executor, fileIds: readonly string[]): Promise<void> {
+export async function shareLockFiles(
+  store: Store,
+  tx: Executor,
+  fileIds: readonly string[],
+): Promise<void> {
   if (store.dialect !== "postgres") return;
   const sorted = [...new Set(fileIds)].sort();
   for (let start = 0; start < sorted.length; start += 500) {
@@ -145,7 +149,9 @@ export async function insertContributions(
     const result = await tx
       .insertInto("session_files")
       .values(rows.slice(start, start + 200))
-      .onConflict((conflict) => conflict.columns(["session_id", "file_id", "range_key"]).doNothing())
+      .onConflict((conflict) =>
+        conflict.columns(["session_id", "file_id", "range_key"]).doNothing(),
+      )
       .executeTakeFirst();
     added += result.numInsertedOrUpdatedRows ?? 0n;
   }
@@ -179,7 +185,11 @@ export async function deleteContributions(
     throw new ApiError(
       "RobotoNotFoundException",
       `File${missing.length > 1 ? "s" : ""} ${missing.slice(0, 10).join(", ")} ${missing.length > 1 ? "have" : "has"} no contribution in session '${sessionId}'; nothing was removed`,
-      missing.map((id) => ({ path: "file_ids", reason: "no contribution in this session", value: id })),
+      missing.map((id) => ({
+        path: "file_ids",
+        reason: "no contribution in this session",
+        value: id,
+      })),
     );
   }
 

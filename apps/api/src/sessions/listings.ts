@@ -43,37 +43,43 @@ function newestSessionsFirst(
 
 /** Every session of an org. */
 export function orgSessions(db: Executor, orgId: string) {
-  return newestSessionsFirst(db, `sessions:${orgId}`, (query) => query.where("sessions.org_id", "=", orgId));
+  return newestSessionsFirst(db, `sessions:${orgId}`, (query) =>
+    query.where("sessions.org_id", "=", orgId),
+  );
 }
 
 /** Sessions a device is attached to. */
 export function deviceSessions(db: Executor, orgId: string, deviceId: string) {
   return newestSessionsFirst(db, `device_sessions:${orgId}:${deviceId}`, (query) =>
-    query.where("sessions.org_id", "=", orgId).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("session_devices")
-          .select("session_devices.session_id")
-          .whereRef("session_devices.session_id", "=", "sessions.session_id")
-          .where("session_devices.device_id", "=", deviceId),
+    query
+      .where("sessions.org_id", "=", orgId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("session_devices")
+            .select("session_devices.session_id")
+            .whereRef("session_devices.session_id", "=", "sessions.session_id")
+            .where("session_devices.device_id", "=", deviceId),
+        ),
       ),
-    ),
   );
 }
 
 /** Sessions holding any file of a dataset. */
 export function datasetSessions(db: Executor, orgId: string, datasetId: string) {
   return newestSessionsFirst(db, `dataset_sessions:${datasetId}`, (query) =>
-    query.where("sessions.org_id", "=", orgId).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("session_files")
-          .innerJoin("files", "files.file_id", "session_files.file_id")
-          .select("session_files.session_id")
-          .whereRef("session_files.session_id", "=", "sessions.session_id")
-          .where("files.dataset_id", "=", datasetId),
+    query
+      .where("sessions.org_id", "=", orgId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("session_files")
+            .innerJoin("files", "files.file_id", "session_files.file_id")
+            .select("session_files.session_id")
+            .whereRef("session_files.session_id", "=", "sessions.session_id")
+            .where("files.dataset_id", "=", datasetId),
+        ),
       ),
-    ),
   );
 }
 
@@ -81,7 +87,10 @@ export function datasetSessions(db: Executor, orgId: string, datasetId: string) 
 export function sessionContributions(
   db: Executor,
   sessionId: string,
-): KeysetListing<ContributionViewRow & { contribution_id: bigint }, ReturnType<typeof toSessionFileView>> {
+): KeysetListing<
+  ContributionViewRow & { contribution_id: bigint },
+  ReturnType<typeof toSessionFileView>
+> {
   return {
     listing: `session_files:${sessionId}`,
     async fetch(after, limit) {
@@ -114,7 +123,10 @@ export function sessionContributions(
 }
 
 /** The devices attached to a session, by device id. */
-export function sessionDevices(db: Executor, sessionId: string): KeysetListing<{ device_id: string }, string> {
+export function sessionDevices(
+  db: Executor,
+  sessionId: string,
+): KeysetListing<{ device_id: string }, string> {
   return {
     listing: `session_devices:${sessionId}`,
     async fetch(after, limit) {

@@ -5,15 +5,24 @@ import { queryTemplate } from "../store/query-template.js";
 import type { Executor, Store } from "../store/store.js";
 import type { SessionRow } from "./records.js";
 
-const selectSessionInOrg = queryTemplate<SessionRow, { sessionId: string; orgId: string }>((db, slot) =>
-  db.selectFrom("sessions").selectAll().where("session_id", "=", slot("sessionId")).where("org_id", "=", slot("orgId")),
+const selectSessionInOrg = queryTemplate<SessionRow, { sessionId: string; orgId: string }>(
+  (db, slot) =>
+    db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("session_id", "=", slot("sessionId"))
+      .where("org_id", "=", slot("orgId")),
 );
 
 /**
  * Reads a session by id among the orgs the caller may see. Another org's
  * session is reported as not found, like one that does not exist.
  */
-export async function findSession(db: Executor, caller: Caller, sessionId: string): Promise<SessionRow> {
+export async function findSession(
+  db: Executor,
+  caller: Caller,
+  sessionId: string,
+): Promise<SessionRow> {
   const orgs = visibleOrgs(caller);
   if (orgs.length === 1) {
     const [row] = await selectSessionInOrg(db, { sessionId, orgId: orgs[0] as string });

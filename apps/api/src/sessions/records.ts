@@ -7,7 +7,10 @@ import { isoFromNs, readMetadata, readTags } from "../util/json-columns.js";
 export type SessionRow = Selectable<SessionTable>;
 
 /** Turns a session row into the wire record; `customFields` holds every ready field's value. */
-export function toSessionRecord(row: SessionRow, customFields: Record<string, unknown>): SessionRecord {
+export function toSessionRecord(
+  row: SessionRow,
+  customFields: Record<string, unknown>,
+): SessionRecord {
   return {
     session_id: row.session_id,
     org_id: row.org_id,

@@ -19,8 +19,8 @@ import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
 import { recomputeSessionBounds } from "./bounds.js";
 import { insertContributions } from "./contributions.js";
 import { lockSession, touchSession } from "./lookup.js";
-import { writeSessionTags } from "./tags-index.js";
 import { type SessionRow, toSessionRecord } from "./records.js";
+import { writeSessionTags } from "./tags-index.js";
 
 /** Author of a write: the acting user in one org, and the instant in Unix ns. */
 export interface Actor {
@@ -71,8 +71,19 @@ export async function createSession(
       .execute();
 
     await writeSessionTags(tx, actor.orgId, newId, request.tags);
-    await insertContributions(store, tx, actor.orgId, newId, request.files, actor.userId, actor.nowNs);
-    const fileDevices = await devicesOfFiles(tx, request.files.map((file) => file.file_id));
+    await insertContributions(
+      store,
+      tx,
+      actor.orgId,
+      newId,
+      request.files,
+      actor.userId,
+      actor.nowNs,
+    );
+    const fileDevices = await devicesOfFiles(
+      tx,
+      request.files.map((file) => file.file_id),
+    );
     const deviceIds = [...new Set([...request.device_ids, ...fileDevices])];
     await requireDevices(tx, actor.orgId, deviceIds);
     await attachDevices(tx, actor, newId, deviceIds);
@@ -110,7 +121,12 @@ export async function updateSession(
         update.metadata_changeset,
       );
       if (!applied.ok) {
-        throw ApiError.invalid(applied.details.map((detail) => ({ ...detail, path: `metadata_changeset.${detail.path}` })));
+        throw ApiError.invalid(
+          applied.details.map((detail) => ({
+            ...detail,
+            path: `metadata_changeset.${detail.path}`,
+          })),
+        );
       }
       changes.tags = writeJson(applied.value.tags);
       changes.metadata = writeJson(applied.value.metadata);
@@ -118,7 +134,12 @@ export async function updateSession(
     }
 
     if (update.custom_fields_changeset) {
-      const values = await parseChangesetValues(tx, row.org_id, "session", update.custom_fields_changeset);
+      const values = await parseChangesetValues(
+        tx,
+        row.org_id,
+        "session",
+        update.custom_fields_changeset,
+      );
       await writeFieldValues(tx, store.dialect, row.org_id, "session", sessionId, values);
     }
 
@@ -146,7 +167,11 @@ export function checkPrecondition(row: SessionRow, ifMatch: string | undefined):
 
 /** Reads a session row after a write in the same transaction. */
 export async function readSessionRow(db: Executor, sessionId: string): Promise<SessionRow> {
-  return db.selectFrom("sessions").selectAll().where("session_id", "=", sessionId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom("sessions")
+    .selectAll()
+    .where("session_id", "=", sessionId)
+    .executeTakeFirstOrThrow();
 }
 
 /** Turns one row into its record with its custom-field object. */
@@ -156,7 +181,10 @@ export async function toRecord(db: Executor, row: SessionRow): Promise<SessionRe
 }
 
 /** Turns rows into records with their custom-field objects, one query for the whole page. */
-export async function toRecords(db: Executor, rows: readonly SessionRow[]): Promise<SessionRecord[]> {
+export async function toRecords(
+  db: Executor,
+  rows: readonly SessionRow[],
+): Promise<SessionRecord[]> {
   const byOrg = new Map<string, string[]>();
   for (const row of rows) byOrg.set(row.org_id, [...(byOrg.get(row.org_id) ?? []), row.session_id]);
 
@@ -219,8 +247,14 @@ async function requireFreeKey(db: Executor, orgId: string, key: string): Promise
   if (existing) {
     throw ApiError.conflict(
       `A session with key '${key}' already exists: ${existing.session_id}; read it with GET /v1/sessions/key/{key} or choose another key`,
-      [{ path: "key", reason: "already taken", value: key, existing_session_id: existing.session_id }],
+      [
+        {
+          path: "key",
+          reason: "already taken",
+          value: key,
+          existing_session_id: existing.session_id,
+        },
+      ],
     );
   }
 }
-

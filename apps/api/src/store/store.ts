@@ -9,14 +9,22 @@ const MAX_ATTEMPTS = 5;
 const RETRYABLE_CODES = new Set(["40001", "40P01"]);
 
 function isRetryable(error: unknown): boolean {
-  return typeof error === "object" && error !== null && RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    RETRYABLE_CODES.has((error as { code?: string }).code ?? "")
+  );
 }
 
 /** Tells whether an error is a unique-constraint violation of SQLite or PostgreSQL. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: string }).code;
-  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  return (
+    code === "23505" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
 }
 
 /** A connection or transaction that repository functions run their queries on. */
@@ -84,7 +92,10 @@ export class Store {
 
   /** Runs the pending migrations; throws with the failing migration's name. */
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new StoreMigrationProvider(this.dialect) });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new StoreMigrationProvider(this.dialect),
+    });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((result) => result.status === "Error");
     if (error) {

@@ -9,7 +9,11 @@ export async function createDevice(api: TestApi, deviceId: string, key?: string)
 }
 
 /** Creates a dataset and returns its id. */
-export async function createDataset(api: TestApi, body: Record<string, unknown> = {}, key?: string): Promise<string> {
+export async function createDataset(
+  api: TestApi,
+  body: Record<string, unknown> = {},
+  key?: string,
+): Promise<string> {
   const response = await api.post("/v1/datasets", body, { key });
   expect(response.status, response.text).toBe(200);
   return response.body.data.dataset_id;
@@ -33,7 +37,10 @@ export async function registerFile(
 
 /** Creates a session and returns its record. */
 // biome-ignore lint/suspicious/noExplicitAny: session records are read freely in tests.
-export async function createSession(api: TestApi, body: Record<string, unknown> = {}): Promise<any> {
+export async function createSession(
+  api: TestApi,
+  body: Record<string, unknown> = {},
+): Promise<any> {
   const response = await api.post("/v1/sessions", body);
   expect(response.status, response.text).toBe(200);
   return response.body.data;
@@ -41,7 +48,12 @@ export async function createSession(api: TestApi, body: Record<string, unknown> 
 
 /** Reads every page of a listing and returns all items. */
 // biome-ignore lint/suspicious/noExplicitAny: items are read freely in tests.
-export async function readAllPages(api: TestApi, path: string, limit = 100, options: RequestOptions = {}): Promise<any[]> {
+export async function readAllPages(
+  api: TestApi,
+  path: string,
+  limit = 100,
+  options: RequestOptions = {},
+): Promise<any[]> {
   const items: unknown[] = [];
   let token: string | null = null;
   do {

@@ -8,6 +8,8 @@ import type { Hono } from "hono";
 import { createApp } from "../../src/app.js";
 import { LocalBlobStore } from "../../src/blobs/local-blob-store.js";
 import type { AppEnv } from "../../src/env.js";
+import { createJobHandlers } from "../../src/jobs/handlers.js";
+import { JobWorker } from "../../src/jobs/worker.js";
 import { silentLogger } from "../../src/logger.js";
 import { bootstrapFirstOrg, loadPageTokenSecret } from "../../src/orgs/bootstrap.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres.js";
@@ -15,8 +17,6 @@ import { openSqliteStore } from "../../src/store/sqlite/open-sqlite.js";
 import type { Store } from "../../src/store/store.js";
 import { type Clock, systemClock } from "../../src/util/clock.js";
 import { randomIds } from "../../src/util/ids.js";
-import { createJobHandlers } from "../../src/jobs/handlers.js";
-import { JobWorker } from "../../src/jobs/worker.js";
 import { createPostgresDatabase, type TestDialect } from "./databases.js";
 
 /** A response as tests read it: status, headers and the body parsed with the int64-exact codec. */
@@ -78,7 +78,10 @@ export interface TestApiOptions {
  * and bootstrapped with one org, an admin user and an admin key. With
  * `sameDatabaseAs`, it opens that API's database instead.
  */
-export async function startTestApi(dialect: TestDialect, options: TestApiOptions = {}): Promise<TestApi> {
+export async function startTestApi(
+  dialect: TestDialect,
+  options: TestApiOptions = {},
+): Promise<TestApi> {
   const peer = options.sameDatabaseAs;
   if (peer && (dialect !== "postgres" || peer.databaseUrl === undefined)) {
     throw new Error("sameDatabaseAs needs two PostgreSQL test APIs; SQLite serves one process");
@@ -86,7 +89,9 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
   const dir = await mkdtemp(join(tmpdir(), "sortie-test-"));
   const database = dialect === "postgres" && !peer ? await createPostgresDatabase() : undefined;
   const databaseUrl = peer?.databaseUrl ?? database?.url;
-  const store = databaseUrl ? await openPostgresStore(databaseUrl) : await openSqliteStore(join(dir, "sortie.sqlite"));
+  const store = databaseUrl
+    ? await openPostgresStore(databaseUrl)
+    : await openSqliteStore(join(dir, "sortie.sqlite"));
   await store.migrate();
 
   const clock = options.clock ?? systemClock;
@@ -96,9 +101,15 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
   if (!bootstrap) throw new Error("test store was not empty");
 
   const blobs = new LocalBlobStore(join(dir, "blobs"));
-  const worker = new JobWorker(store, clock, silentLogger, createJobHandlers(store, blobs, clock, silentLogger), {
-    pollIntervalMs: 50,
-  });
+  const worker = new JobWorker(
+    store,
+    clock,
+    silentLogger,
+    createJobHandlers(store, blobs, clock, silentLogger),
+    {
+      pollIntervalMs: 50,
+    },
+  );
   const app = createApp({
     store,
     blobs,
@@ -124,7 +135,10 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
       body = requestOptions.body as Uint8Array<ArrayBuffer>;
       headers["content-type"] ??= "application/octet-stream";
     } else if (requestOptions.body !== undefined) {
-      body = typeof requestOptions.body === "string" ? requestOptions.body : stringifyJson(requestOptions.body);
+      body =
+        typeof requestOptions.body === "string"
+          ? requestOptions.body
+          : stringifyJson(requestOptions.body);
       headers["content-type"] ??= "application/json";
     }
     const response = await app.request(path, { method, headers, body });
@@ -146,7 +160,9 @@ export async function startTestApi(dialect: TestDialect, options: TestApiOptions
     delete: (path, body, options) => request("DELETE", path, { ...options, body }),
     async listen() {
       const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-        const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+        const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
+          resolve(started),
+        );
       });
       const { port } = server.address() as AddressInfo;
       return {

@@ -21,13 +21,21 @@ export const SessionFileSchema = v.pipe(
       const missing = min == null ? "range_min_timestamp_ns" : "range_max_timestamp_ns";
       addIssue({
         message: `give both range_min_timestamp_ns and range_max_timestamp_ns, or neither for the whole file; ${missing} is missing`,
-        path: [{ type: "object", origin: "value", input: dataset.value, key: missing, value: null }],
+        path: [
+          { type: "object", origin: "value", input: dataset.value, key: missing, value: null },
+        ],
       });
     } else if (min != null && max != null && min > max) {
       addIssue({
         message: `range_min_timestamp_ns (${min}) must not be greater than range_max_timestamp_ns (${max})`,
         path: [
-          { type: "object", origin: "value", input: dataset.value, key: "range_min_timestamp_ns", value: min },
+          {
+            type: "object",
+            origin: "value",
+            input: dataset.value,
+            key: "range_min_timestamp_ns",
+            value: min,
+          },
         ],
       });
     }
@@ -47,7 +55,10 @@ export const AddFilesRequestSchema = v.object({
   files: v.pipe(
     v.array(SessionFileSchema, "must be an array of contributions"),
     v.minLength(1, "must hold at least one contribution"),
-    v.maxLength(LIMITS.filesPerRequest, `must hold at most ${LIMITS.filesPerRequest} contributions per request`),
+    v.maxLength(
+      LIMITS.filesPerRequest,
+      `must hold at most ${LIMITS.filesPerRequest} contributions per request`,
+    ),
   ),
 });
 
@@ -59,7 +70,10 @@ export const RemoveFilesRequestSchema = v.object({
   file_ids: v.pipe(
     v.array(IdSchema, "must be an array of file ids"),
     v.minLength(1, "must hold at least one file id"),
-    v.maxLength(LIMITS.filesPerRequest, `must hold at most ${LIMITS.filesPerRequest} file ids per request`),
+    v.maxLength(
+      LIMITS.filesPerRequest,
+      `must hold at most ${LIMITS.filesPerRequest} file ids per request`,
+    ),
   ),
 });
 

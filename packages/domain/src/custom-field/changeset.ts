@@ -42,7 +42,9 @@ export const CustomFieldChangesetSchema = rejectArrays(
 export type CustomFieldChangeset = v.InferOutput<typeof CustomFieldChangesetSchema>;
 
 /** Tells whether a custom-field changeset changes nothing. */
-export function isCustomFieldChangesetEmpty(changeset: CustomFieldChangeset | null | undefined): boolean {
+export function isCustomFieldChangesetEmpty(
+  changeset: CustomFieldChangeset | null | undefined,
+): boolean {
   if (!changeset) return true;
   return Object.keys(changeset.set_fields ?? {}).length === 0 && !changeset.clear_fields?.length;
 }
@@ -53,7 +55,10 @@ export function isCustomFieldChangesetEmpty(changeset: CustomFieldChangeset | nu
  */
 export function applyCustomFieldChangeset<T>(
   values: ReadonlyMap<string, T>,
-  changeset: { set_fields?: Record<string, T> | null; clear_fields?: readonly string[] | null } | null | undefined,
+  changeset:
+    | { set_fields?: Record<string, T> | null; clear_fields?: readonly string[] | null }
+    | null
+    | undefined,
 ): { ok: true; value: Map<string, T> } | { ok: false; details: ErrorDetail[] } {
   const result = new Map(values);
   if (!changeset) return { ok: true, value: result };

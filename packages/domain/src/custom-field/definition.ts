@@ -75,12 +75,18 @@ export const CreateCustomFieldRequestSchema = v.pipe(
     field_name: FieldNameSchema,
     field_type: FieldTypeSchema,
     display_name: v.nullish(
-      v.pipe(v.string(), v.maxLength(DISPLAY_NAME_LENGTH, `must be at most ${DISPLAY_NAME_LENGTH} characters`)),
+      v.pipe(
+        v.string(),
+        v.maxLength(DISPLAY_NAME_LENGTH, `must be at most ${DISPLAY_NAME_LENGTH} characters`),
+      ),
     ),
     description: v.nullish(
       v.pipe(
         v.string(),
-        v.maxLength(FIELD_DESCRIPTION_LENGTH, `must be at most ${FIELD_DESCRIPTION_LENGTH} characters`),
+        v.maxLength(
+          FIELD_DESCRIPTION_LENGTH,
+          `must be at most ${FIELD_DESCRIPTION_LENGTH} characters`,
+        ),
       ),
     ),
     options: v.nullish(EnumOptionsSchema),
@@ -107,12 +113,18 @@ export type CreateCustomFieldRequest = v.InferOutput<typeof CreateCustomFieldReq
 /** Request body of `POST /v1/custom-fields/id/{id}`: only descriptive attributes change. */
 export const UpdateCustomFieldRequestSchema = v.object({
   display_name: v.nullish(
-    v.pipe(v.string(), v.maxLength(DISPLAY_NAME_LENGTH, `must be at most ${DISPLAY_NAME_LENGTH} characters`)),
+    v.pipe(
+      v.string(),
+      v.maxLength(DISPLAY_NAME_LENGTH, `must be at most ${DISPLAY_NAME_LENGTH} characters`),
+    ),
   ),
   description: v.nullish(
     v.pipe(
       v.string(),
-      v.maxLength(FIELD_DESCRIPTION_LENGTH, `must be at most ${FIELD_DESCRIPTION_LENGTH} characters`),
+      v.maxLength(
+        FIELD_DESCRIPTION_LENGTH,
+        `must be at most ${FIELD_DESCRIPTION_LENGTH} characters`,
+      ),
     ),
   ),
 });

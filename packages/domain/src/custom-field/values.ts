@@ -7,7 +7,9 @@ import type { FieldDefinition } from "./definition.js";
 export type StoredFieldValue = boolean | number | string | bigint;
 
 /** Result of checking one value against its field: the stored form or the reason it is invalid. */
-export type FieldValueResult = { ok: true; value: StoredFieldValue } | { ok: false; reason: string };
+export type FieldValueResult =
+  | { ok: true; value: StoredFieldValue }
+  | { ok: false; reason: string };
 
 /**
  * Checks a value against its field's type and returns its storage form.
@@ -25,7 +27,10 @@ export function parseFieldValue(field: FieldDefinition, value: unknown): FieldVa
     case "number":
       if (typeof value === "number" && Number.isFinite(value)) return { ok: true, value };
       if (typeof value === "bigint") {
-        return { ok: false, reason: `must be a number of at most 2^53 in magnitude, received ${value}` };
+        return {
+          ok: false,
+          reason: `must be a number of at most 2^53 in magnitude, received ${value}`,
+        };
       }
       return { ok: false, reason: `must be a finite number, received ${describeReceived(value)}` };
     case "string":
@@ -54,7 +59,8 @@ function parseTimestampValue(value: unknown): FieldValueResult {
       ? { ok: true, value }
       : { ok: false, reason: `must fit a 64-bit integer of nanoseconds, received ${value}` };
   }
-  if (typeof value === "number" && Number.isSafeInteger(value)) return { ok: true, value: BigInt(value) };
+  if (typeof value === "number" && Number.isSafeInteger(value))
+    return { ok: true, value: BigInt(value) };
   if (typeof value === "string") {
     const ns = parseRfc3339Ns(value);
     if (ns !== undefined) return { ok: true, value: ns };
@@ -100,8 +106,13 @@ export function parseFieldValues(
 }
 
 /** Explains that a name is not a ready custom field, listing the ready ones. */
-export function unknownFieldReason(name: string, fields: ReadonlyMap<string, FieldDefinition>): string {
+export function unknownFieldReason(
+  name: string,
+  fields: ReadonlyMap<string, FieldDefinition>,
+): string {
   const known = [...fields.keys()];
-  const list = known.length ? `ready fields are: ${known.slice(0, 20).join(", ")}` : "no field is ready";
+  const list = known.length
+    ? `ready fields are: ${known.slice(0, 20).join(", ")}`
+    : "no field is ready";
   return `'${name}' is not a ready custom field of this entity type (${list}); create it with POST /v1/custom-fields`;
 }

@@ -4,7 +4,9 @@ import { IdSchema, OptionalMetadataSchema, OptionalTagsSchema } from "../validat
 
 /** Request body of `POST /v1/datasets`. */
 export const CreateDatasetRequestSchema = v.object({
-  name: v.nullish(v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters"))),
+  name: v.nullish(
+    v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters")),
+  ),
   description: v.nullish(
     v.pipe(v.string("must be a string"), v.maxLength(LIMITS.descriptionLength)),
   ),

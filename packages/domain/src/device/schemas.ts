@@ -11,7 +11,9 @@ import {
 /** Request body of `POST /v1/devices/create`. Without `device_id`, the server makes a `dv_` id. */
 export const CreateDeviceRequestSchema = v.object({
   device_id: v.nullish(DeviceIdSchema),
-  name: v.nullish(v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters"))),
+  name: v.nullish(
+    v.pipe(v.string("must be a string"), v.maxLength(120, "must be at most 120 characters")),
+  ),
   tags: OptionalTagsSchema,
   metadata: OptionalMetadataSchema,
   custom_fields: v.nullish(
@@ -25,7 +27,9 @@ export type CreateDeviceRequest = v.InferOutput<typeof CreateDeviceRequestSchema
 
 /** Request body of `PUT /v1/devices/id/{id}`. */
 export const UpdateDeviceRequestSchema = v.object({
-  name: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(120, "must be at most 120 characters")))),
+  name: v.optional(
+    v.nullable(v.pipe(v.string(), v.maxLength(120, "must be at most 120 characters"))),
+  ),
   metadata_changeset: v.nullish(MetadataChangesetSchema),
   custom_fields_changeset: v.nullish(CustomFieldChangesetSchema),
 });

@@ -10,15 +10,18 @@ export const RelativePathSchema = v.pipe(
   v.minLength(1, "must not be empty"),
   v.maxLength(LIMITS.relativePathLength, `must be at most ${LIMITS.relativePathLength} characters`),
   v.check(
-    (path) => !path.startsWith("/") && !path.split("/").some((part) => part === "" || part === "." || part === ".."),
+    (path) =>
+      !path.startsWith("/") &&
+      !path.split("/").some((part) => part === "" || part === "." || part === ".."),
     "must be a relative path such as 'flights/run1.mcap', without leading '/', empty, '.' or '..' segments",
   ),
   v.regex(/^[^\p{Cc}\\]+$/u, "must not contain control characters or backslashes"),
 );
 
-function checkWindowPair(
-  input: { start_time_ns?: bigint | null; end_time_ns?: bigint | null },
-): string | undefined {
+function checkWindowPair(input: {
+  start_time_ns?: bigint | null;
+  end_time_ns?: bigint | null;
+}): string | undefined {
   const { start_time_ns: start, end_time_ns: end } = input;
   if ((start == null) !== (end == null)) {
     return "give both start_time_ns and end_time_ns, or neither while the window is unknown";
@@ -36,7 +39,9 @@ function checkWindowPair(
 export const RegisterFileRequestSchema = v.pipe(
   v.object({
     relative_path: RelativePathSchema,
-    size: v.nullish(v.pipe(v.number("must be a number of bytes"), v.integer("must be an integer"), v.minValue(0))),
+    size: v.nullish(
+      v.pipe(v.number("must be a number of bytes"), v.integer("must be an integer"), v.minValue(0)),
+    ),
     device_id: v.nullish(IdSchema),
     start_time_ns: OptionalInt64Schema,
     end_time_ns: OptionalInt64Schema,
@@ -45,7 +50,10 @@ export const RegisterFileRequestSchema = v.pipe(
     origination: v.nullish(v.pipe(v.string("must be a string"), v.maxLength(1024))),
   }),
   v.forward(
-    v.check((input) => checkWindowPair(input) === undefined, (issue) => checkWindowPair(issue.input) ?? ""),
+    v.check(
+      (input) => checkWindowPair(input) === undefined,
+      (issue) => checkWindowPair(issue.input) ?? "",
+    ),
     ["start_time_ns"],
   ),
 );
@@ -68,7 +76,8 @@ export const UpdateFileRequestSchema = v.pipe(
   }),
   v.forward(
     v.check(
-      (input) => ("start_time_ns" in input) === ("end_time_ns" in input) && checkWindowPair(input) === undefined,
+      (input) =>
+        "start_time_ns" in input === "end_time_ns" in input && checkWindowPair(input) === undefined,
       (issue) => checkWindowPair(issue.input) ?? "give start_time_ns and end_time_ns together",
     ),
     ["start_time_ns"],

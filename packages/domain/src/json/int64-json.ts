@@ -117,7 +117,11 @@ export function stringifyJson(value: unknown, space?: number): string {
   // Another `toJSON` is installed: replace it for this call only. JSON.stringify
   // is synchronous, so no other code sees the temporary one.
   const previous = Object.getOwnPropertyDescriptor(bigintPrototype, "toJSON");
-  Object.defineProperty(bigintPrototype, "toJSON", { value: markBigint, configurable: true, writable: true });
+  Object.defineProperty(bigintPrototype, "toJSON", {
+    value: markBigint,
+    configurable: true,
+    writable: true,
+  });
   try {
     return unmark(JSON.stringify(value, null, space));
   } finally {

@@ -30,5 +30,7 @@ export const AddOrgUserRequestSchema = v.pipe(
 /** Request body of `POST /v1/keys`. `expires` is an RFC 3339 date-time. */
 export const CreateApiKeyRequestSchema = v.object({
   name: v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(120)),
-  expires: v.nullish(v.pipe(v.string(), v.isoTimestamp("must be an RFC 3339 date-time with an offset"))),
+  expires: v.nullish(
+    v.pipe(v.string(), v.isoTimestamp("must be an RFC 3339 date-time with an offset")),
+  ),
 });

@@ -43,7 +43,10 @@ export const CreateSessionRequestSchema = v.object({
   device_ids: v.nullish(
     v.pipe(
       v.array(IdSchema, "must be an array of device ids"),
-      v.maxLength(LIMITS.devicesPerRequest, `must hold at most ${LIMITS.devicesPerRequest} device ids`),
+      v.maxLength(
+        LIMITS.devicesPerRequest,
+        `must hold at most ${LIMITS.devicesPerRequest} device ids`,
+      ),
       v.transform((ids: string[]) => [...new Set(ids)]),
     ),
     () => [],
@@ -55,7 +58,10 @@ export const CreateSessionRequestSchema = v.object({
   files: v.nullish(
     v.pipe(
       v.array(SessionFileSchema, "must be an array of contributions"),
-      v.maxLength(LIMITS.filesPerRequest, `must hold at most ${LIMITS.filesPerRequest} contributions`),
+      v.maxLength(
+        LIMITS.filesPerRequest,
+        `must hold at most ${LIMITS.filesPerRequest} contributions`,
+      ),
     ),
     () => [],
   ),

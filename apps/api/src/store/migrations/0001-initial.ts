@@ -33,8 +33,12 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema
     .createTable("memberships")
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
-    .addColumn("user_id", "text", (col) => col.notNull().references("users.user_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
+    .addColumn("user_id", "text", (col) =>
+      col.notNull().references("users.user_id").onDelete("cascade"),
+    )
     .addColumn("role", "text", (col) => col.notNull())
     .addColumn("created_ns", "bigint", (col) => col.notNull())
     .addPrimaryKeyConstraint("memberships_pk", ["org_id", "user_id"])
@@ -44,7 +48,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema
     .createTable("api_keys")
     .addColumn("key_id", "text", (col) => col.primaryKey())
-    .addColumn("user_id", "text", (col) => col.notNull().references("users.user_id").onDelete("cascade"))
+    .addColumn("user_id", "text", (col) =>
+      col.notNull().references("users.user_id").onDelete("cascade"),
+    )
     .addColumn("name", "text", (col) => col.notNull())
     .addColumn("secret_hash", "text", (col) => col.notNull().unique())
     .addColumn("prefix", "text", (col) => col.notNull())
@@ -52,11 +58,17 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn("expires_ns", "bigint")
     .addColumn("revoked_ns", "bigint")
     .execute();
-  await db.schema.createIndex("api_keys_user").on("api_keys").columns(["user_id", "created_ns"]).execute();
+  await db.schema
+    .createIndex("api_keys_user")
+    .on("api_keys")
+    .columns(["user_id", "created_ns"])
+    .execute();
 
   await db.schema
     .createTable("devices")
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
     .addColumn("device_id", "text", (col) => col.notNull())
     .addColumn("name", "text")
     .addColumn("tags", json, (col) => col.notNull())
@@ -72,7 +84,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema
     .createTable("datasets")
     .addColumn("dataset_id", "text", (col) => col.primaryKey())
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
     .addColumn("name", "text")
     .addColumn("description", "text")
     .addColumn("device_id", "text")
@@ -83,12 +97,18 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn("modified_ns", "bigint", (col) => col.notNull())
     .addColumn("modified_by", "text", (col) => col.notNull())
     .execute();
-  await db.schema.createIndex("datasets_org").on("datasets").columns(["org_id", "created_ns", "dataset_id"]).execute();
+  await db.schema
+    .createIndex("datasets_org")
+    .on("datasets")
+    .columns(["org_id", "created_ns", "dataset_id"])
+    .execute();
 
   await db.schema
     .createTable("files")
     .addColumn("file_id", "text", (col) => col.primaryKey())
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
     .addColumn("dataset_id", "text", (col) =>
       col.notNull().references("datasets.dataset_id").onDelete("cascade"),
     )
@@ -121,7 +141,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema
     .createTable("file_topics")
-    .addColumn("file_id", "text", (col) => col.notNull().references("files.file_id").onDelete("cascade"))
+    .addColumn("file_id", "text", (col) =>
+      col.notNull().references("files.file_id").onDelete("cascade"),
+    )
     .addColumn("topic_name", "text", (col) => col.notNull())
     .addColumn("schema_name", "text", (col) => col.notNull())
     .addColumn("message_count", "bigint", (col) => col.notNull())
@@ -133,7 +155,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema
     .createTable("sessions")
     .addColumn("session_id", "text", (col) => col.primaryKey())
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
     .addColumn("key", "text")
     .addColumn("name", "text")
     .addColumn("description", "text")
@@ -158,7 +182,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     dialect === "postgres"
       ? db.schema
           .createTable("session_files")
-          .addColumn("contribution_id", "bigint", (col) => col.primaryKey().generatedAlwaysAsIdentity())
+          .addColumn("contribution_id", "bigint", (col) =>
+            col.primaryKey().generatedAlwaysAsIdentity(),
+          )
       : db.schema
           .createTable("session_files")
           .addColumn("contribution_id", "integer", (col) => col.primaryKey().autoIncrement());
@@ -166,7 +192,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn("session_id", "text", (col) =>
       col.notNull().references("sessions.session_id").onDelete("cascade"),
     )
-    .addColumn("file_id", "text", (col) => col.notNull().references("files.file_id").onDelete("cascade"))
+    .addColumn("file_id", "text", (col) =>
+      col.notNull().references("files.file_id").onDelete("cascade"),
+    )
     .addColumn("range_key", "text", (col) => col.notNull())
     .addColumn("range_min_ns", "bigint")
     .addColumn("range_max_ns", "bigint")
@@ -188,7 +216,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .on("session_files")
     .columns(["session_id", "window_max_ns"])
     .execute();
-  await db.schema.createIndex("session_files_file").on("session_files").columns(["file_id"]).execute();
+  await db.schema
+    .createIndex("session_files_file")
+    .on("session_files")
+    .columns(["file_id"])
+    .execute();
 
   await db.schema
     .createTable("session_devices")

@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema
     .createTable("custom_fields")
     .addColumn("field_id", "text", (col) => col.primaryKey())
-    .addColumn("org_id", "text", (col) => col.notNull().references("orgs.org_id").onDelete("cascade"))
+    .addColumn("org_id", "text", (col) =>
+      col.notNull().references("orgs.org_id").onDelete("cascade"),
+    )
     .addColumn("entity_type", "text", (col) => col.notNull())
     .addColumn("field_name", "text", (col) => col.notNull())
     .addColumn("field_type", "text", (col) => col.notNull())
@@ -40,7 +42,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema
     .createTable("custom_field_values")
-    .addColumn("field_id", "text", (col) => col.notNull().references("custom_fields.field_id").onDelete("cascade"))
+    .addColumn("field_id", "text", (col) =>
+      col.notNull().references("custom_fields.field_id").onDelete("cascade"),
+    )
     .addColumn("org_id", "text", (col) => col.notNull())
     .addColumn("entity_type", "text", (col) => col.notNull())
     .addColumn("entity_id", "text", (col) => col.notNull())
@@ -65,12 +69,18 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema
     .createTable("session_tags")
-    .addColumn("session_id", "text", (col) => col.notNull().references("sessions.session_id").onDelete("cascade"))
+    .addColumn("session_id", "text", (col) =>
+      col.notNull().references("sessions.session_id").onDelete("cascade"),
+    )
     .addColumn("org_id", "text", (col) => col.notNull())
     .addColumn("tag", "text", (col) => col.notNull())
     .addPrimaryKeyConstraint("session_tags_pk", ["session_id", "tag"])
     .execute();
-  await db.schema.createIndex("session_tags_tag").on("session_tags").columns(["org_id", "tag", "session_id"]).execute();
+  await db.schema
+    .createIndex("session_tags_tag")
+    .on("session_tags")
+    .columns(["org_id", "tag", "session_id"])
+    .execute();
 
   await db.schema
     .createTable("jobs")
@@ -103,5 +113,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn("expires_ns", "bigint", (col) => col.notNull())
     .addPrimaryKeyConstraint("idempotency_keys_pk", ["user_id", "idempotency_key"])
     .execute();
-  await db.schema.createIndex("idempotency_keys_expiry").on("idempotency_keys").columns(["expires_ns"]).execute();
+  await db.schema
+    .createIndex("idempotency_keys_expiry")
+    .on("idempotency_keys")
+    .columns(["expires_ns"])
+    .execute();
 }

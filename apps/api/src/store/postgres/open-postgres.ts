@@ -27,7 +27,10 @@ export interface PostgresOptions {
  * Opens a PostgreSQL store from a `postgres://` URL. Each API node keeps its
  * own pool; everything else lives in the database.
  */
-export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+export async function openPostgresStore(
+  url: string,
+  options: PostgresOptions = {},
+): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
