@@ -1,10 +1,10 @@
 import type { ColumnType, Generated } from "kysely";
 
 /**
- * Tables of the store, as Kysely sees them. Every `*_ns` column is a 64-bit
- * integer read as `bigint`; times such as `created_ns` are nanoseconds since
- * the Unix epoch. JSON columns (`tags`, `metadata`) hold JSON text written by
- * the int64-exact codec.
+ * Tables of the store, as Kysely types them. Every `*_ns` column is a 64-bit
+ * integer read as `bigint`, and times such as `created_ns` are nanoseconds
+ * since the Unix epoch. JSON columns (`tags`, `metadata`) contain JSON text
+ * written by the int64-exact codec.
  */
 export interface Database {
   orgs: OrgTable;
@@ -101,7 +101,7 @@ export interface FileTable {
   tags: string;
   metadata: string;
   origination: string | null;
-  /** Where the bytes live in blob storage; `null` for files registered by the caller. */
+  /** Blob storage key of the bytes; `null` for files registered by the caller. */
   blob_key: string | null;
   ingestion_status: "pending" | "indexed" | "failed" | null;
   ingestion_error: string | null;
@@ -222,7 +222,7 @@ export interface CustomFieldValueTable {
 
 export interface JobTable {
   job_id: string;
-  /** What to do, such as `index_file` or `custom_field_create`. */
+  /** Kind of work, such as `index_file` or `custom_field_create`. */
   kind: string;
   org_id: string;
   /** Id of the file or field the job works on. */

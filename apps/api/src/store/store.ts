@@ -104,7 +104,7 @@ export class Store {
     }
   }
 
-  /** Checks that the database answers a query; used by `/ready`. */
+  /** Checks that the database runs a query; used by `/ready`. */
   async ping(): Promise<void> {
     await this.db.selectFrom("server_settings").select("name").limit(1).execute();
   }

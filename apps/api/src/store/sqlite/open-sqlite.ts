@@ -12,10 +12,10 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Opens (creating when missing) the SQLite database at `path` as a store.
  *
- * WAL mode lets readers run beside the writer; `synchronous = NORMAL` in WAL
- * mode keeps every committed transaction across a crash of the process (a
- * power loss may drop the last ones); foreign keys are enforced; a busy
- * timeout waits for another process's lock instead of failing at once.
+ * WAL mode lets readers run beside the writer. With `synchronous = NORMAL`,
+ * WAL mode keeps every committed transaction across a crash of the process,
+ * though a power loss may drop the last ones. Foreign keys are enforced, and
+ * a busy timeout waits for another process's lock instead of failing at once.
  * Integers are read as `bigint`, so `*_ns` values never pass through a
  * `number`. Prepared statements are cached by SQL text because Kysely's
  * SQLite driver prepares each query on every call.
