@@ -14,12 +14,21 @@ const WRK = "/usr/bin/wrk";
 const CONNECTIONS_PER_GENERATOR = 25;
 const ROUNDS = Number(process.env.BENCH_MULTI_NODE_ROUNDS ?? 3);
 
+/** The load generator on this machine: wrk (a separate C process) when installed, else autocannon. */
+export const LOAD_TOOL = existsSync(WRK) ? "wrk" : "autocannon";
+
 /** Runs one load generator against `url` for `seconds`; returns its requests/s. */
-async function generateLoad(tool, url, headers, seconds) {
+export async function generateLoad(
+  tool,
+  url,
+  headers,
+  seconds,
+  connections = CONNECTIONS_PER_GENERATOR,
+) {
   if (tool === "autocannon") {
     const result = await autocannon({
       url,
-      connections: CONNECTIONS_PER_GENERATOR,
+      connections,
       duration: seconds,
       headers,
     });
@@ -31,7 +40,7 @@ async function generateLoad(tool, url, headers, seconds) {
     return result.requests.average;
   }
 
-  const args = ["-t1", `-c${CONNECTIONS_PER_GENERATOR}`, `-d${seconds}s`];
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
   args.push(url);
   const output = await new Promise((resolve, reject) => {
@@ -107,7 +116,7 @@ export async function measureMultiNode({ adminUrl, adminKey, orgId, seconds }) {
     const sessionId = (await created.json()).data.session_id;
     const [one, two] = servers.map((server) => `${server.url}/v1/sessions/id/${sessionId}`);
 
-    const tool = existsSync(WRK) ? "wrk" : "autocannon";
+    const tool = LOAD_TOOL;
     // Warm both processes and the database's caches before measuring.
     await totalThroughput(tool, [one, one], headers, seconds);
     await totalThroughput(tool, [two, two], headers, seconds);

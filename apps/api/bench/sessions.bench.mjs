@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringifyJson } from "@sortie/domain";
-import autocannon from "autocannon";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore } from "../dist/node.js";
-import { measureMultiNode, multiNodeSection } from "./multi-node.mjs";
+import { generateLoad, LOAD_TOOL, measureMultiNode, multiNodeSection } from "./multi-node.mjs";
 import { machine, writeSection } from "./results.mjs";
 import { startServer } from "./server-process.mjs";
 
@@ -24,19 +23,16 @@ const ADD_SAMPLES = 300;
 const PG_ADMIN =
   process.env.SORTIE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-async function load(url, path) {
-  const result = await autocannon({
-    url: `${url}${path}`,
-    connections: 50,
-    duration: LOAD_SECONDS,
-    headers: { authorization: `Bearer ${ADMIN_KEY}` },
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${path}: ${result.non2xx} non-2xx responses and ${result.errors} errors under load`,
-    );
-  }
-  return result.requests.average;
+// 50 connections from one load generator, wrk when installed: autocannon runs
+// in this process's JavaScript thread and saturates before the server does.
+function load(url, path) {
+  return generateLoad(
+    LOAD_TOOL,
+    `${url}${path}`,
+    { authorization: `Bearer ${ADMIN_KEY}` },
+    LOAD_SECONDS,
+    50,
+  );
 }
 
 async function seed(store, datasetId, sessionFull, sessionEmpty) {
@@ -269,7 +265,7 @@ writeSection(
 
 Machine: ${machine()}; 1-minute load average ${loadAtStart.toFixed(2)} at the start.
 The API runs as a child process (\`dist/main.js\`);
-autocannon runs in the benchmark process with 50 connections for ${LOAD_SECONDS} s per
+${LOAD_TOOL} runs with 50 connections for ${LOAD_SECONDS} s per
 route. Add-file latency is the median of ${ADD_SAMPLES} sequential POST
 /v1/sessions/id/{id}/files requests, each adding one new file, to a session
 holding ${CONTRIBUTIONS.toLocaleString("en")} contributions and to an empty one.
