@@ -1,6 +1,6 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { Hono } from "hono";
-import { openAPIRouteHandler } from "hono-openapi";
+import { generateSpecs } from "hono-openapi";
 import * as v from "valibot";
 import { authenticate } from "./auth/authenticate.js";
 import { clearKeyCacheAfterWrites, KeyCache } from "./auth/key-cache.js";
@@ -11,6 +11,7 @@ import { renderError } from "./http/error-handler.js";
 import { idempotency } from "./http/idempotency.js";
 import { sendJson } from "./http/json.js";
 import { documented } from "./http/openapi.js";
+import { addSharedParameters } from "./http/openapi-parameters.js";
 import { requestContext } from "./http/request-context.js";
 import { PageTokens } from "./pagination/page-token.js";
 import { registerCustomFieldRoutes } from "./routes/custom-fields.js";
@@ -99,9 +100,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerOrgRoutes(app);
   registerCustomFieldRoutes(app);
 
-  app.get(
-    "/openapi.json",
-    openAPIRouteHandler(app, {
+  let openApiDocument: Promise<unknown> | undefined;
+  app.get("/openapi.json", async (c) => {
+    openApiDocument ??= generateSpecs(app, {
       documentation: {
         openapi: "3.1.0",
         info: {
@@ -112,8 +113,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         },
         components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
       },
-    }),
-  );
+    }).then(addSharedParameters);
+    return c.json(await openApiDocument);
+  });
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
   return app;

@@ -291,6 +291,13 @@ describe.each(TEST_DIALECTS)("recording clocks on %s", (dialect) => {
       expect(response.body.details[0].path).toBe("time_offset_ns");
     });
 
+    it("reject an offset before 2000", async () => {
+      const response = await api.put(`/v1/files/id/${seek.file_id}`, { time_offset_ns: 0n });
+      expectApiError(response, 400, "RobotoInvalidRequestException");
+      expect(response.body.details[0].path).toBe("time_offset_ns");
+      expect(response.body.error.message).toContain("2000-01-01");
+    });
+
     it("reject an offset past int64", async () => {
       const response = await api.put(`/v1/files/id/${seek.file_id}`, {
         time_offset_ns: 9223372036854775807n,

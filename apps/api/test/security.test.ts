@@ -171,9 +171,10 @@ describe.each(TEST_DIALECTS)("security on %s", (dialect) => {
     });
 
     it("rejects an expired key", async () => {
+      const soon = new Date(Date.now() + 1500).toISOString();
       const expired = await api.post(
         "/v1/keys",
-        { name: "old", expires: "2020-01-01T00:00:00Z" },
+        { name: "old", expires: soon },
         { key: alice.key },
       );
       const valid = await api.post(
@@ -182,13 +183,26 @@ describe.each(TEST_DIALECTS)("security on %s", (dialect) => {
         { key: alice.key },
       );
       expectOk(expired);
-      expect(expired.body.data.expires).toBe("2020-01-01T00:00:00.000Z");
+      expect(expired.body.data.expires).toBe(soon);
+      expectOk(await api.get("/v1/sessions", { key: expired.body.data.secret }));
+      await new Promise((resolve) => setTimeout(resolve, 1700));
 
       const refused = await api.get("/v1/sessions", { key: expired.body.data.secret });
 
       expectApiError(refused, 401, "RobotoUnauthorizedException");
       expect(refused.body.error.message).toContain("expired");
       expectOk(await api.get("/v1/sessions", { key: valid.body.data.secret }));
+    });
+
+    it("rejects an expiry in the past", async () => {
+      const response = await api.post(
+        "/v1/keys",
+        { name: "old", expires: "2020-01-01T00:00:00Z" },
+        { key: alice.key },
+      );
+
+      expectApiError(response, 400, "RobotoInvalidRequestException");
+      expect(response.body.details[0].path).toBe("expires");
     });
 
     it("rejects an invalid expiry", async () => {

@@ -187,6 +187,7 @@ describe.each(TEST_DIALECTS)("Idempotency-Key on %s", (dialect) => {
     for (const response of responses.filter((response) => response.status !== 200)) {
       expectApiError(response, 409, "RobotoConflictException");
       expect(response.body.error.message).toContain("still being processed");
+      expect(response.headers.get("retry-after")).toBe("1");
     }
   });
 

@@ -41,5 +41,6 @@ export function renderError(error: Error, c: Context<AppEnv>): Response {
     details: apiError.details,
     request_id: requestId,
   };
+  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
   return sendJson(c, body, apiError.status);
 }

@@ -45,6 +45,12 @@ interface Claim {
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header(HEADER);
+    if (key === "" && WRITE_METHODS.has(c.req.method)) {
+      throw ApiError.invalidAt(
+        "Idempotency-Key",
+        "is empty; send 1 to 255 printable ASCII characters, such as a UUID, or leave the header out",
+      );
+    }
     if (!key || !WRITE_METHODS.has(c.req.method) || c.req.path.endsWith("/files/upload"))
       return next();
     if (!KEY_PATTERN.test(key)) {
@@ -113,10 +119,14 @@ function replayResponse(c: Context<AppEnv>, stored: StoredResponse): Response {
   return c.body(stored.response_body ?? "", Number(stored.response_status) as 200, headers);
 }
 
+// A 409 with Retry-After: clients wait, retry, and then get the stored response.
 function inProgress(key: string): ApiError {
-  return ApiError.conflict(
+  return new ApiError(
+    "RobotoConflictException",
     `A request with Idempotency-Key '${key}' is still being processed; retry after it completes`,
     [{ path: "Idempotency-Key", reason: "request in progress", value: key }],
+    409,
+    { "retry-after": "1" },
   );
 }
 

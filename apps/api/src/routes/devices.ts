@@ -220,7 +220,8 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     documented({
       tag: TAG,
       summary: "Delete a device",
-      description: "Detaches the device from its sessions; the sessions remain.",
+      description:
+        "Detaches the device from its sessions, which remain, and clears it from the files and datasets that named it.",
       data: null,
     }),
     async (c) => {
@@ -234,6 +235,20 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
           .where("device_id", "=", deviceId)
           .execute();
         await deleteEntityValues(tx, orgId, "device", deviceId);
+        // Files and datasets keep no reference to a device that is gone, so
+        // sessions made from them later do not fail on it.
+        await tx
+          .updateTable("files")
+          .set({ device_id: null })
+          .where("org_id", "=", orgId)
+          .where("device_id", "=", deviceId)
+          .execute();
+        await tx
+          .updateTable("datasets")
+          .set({ device_id: null })
+          .where("org_id", "=", orgId)
+          .where("device_id", "=", deviceId)
+          .execute();
         await tx
           .deleteFrom("devices")
           .where("org_id", "=", orgId)

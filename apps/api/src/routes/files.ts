@@ -63,15 +63,27 @@ export async function findFile(db: Executor, caller: Caller, fileId: string): Pr
 }
 
 /** Rejects an offset that would move the file's recorded window out of the 64-bit range of the `*_ns` columns. */
+// 2000-01-01T00:00:00Z in Unix ns: earlier times are not taken as Unix time,
+// the same rule indexing applies to a recording's own clock.
+const PLAUSIBLE_UNIX_START_NS = 946_684_800_000_000_000n;
+
 function requireShiftableWindow(file: FileRow, offset: bigint): void {
   const start = (file.recorded_start_ns as bigint) + offset;
   const end = (file.recorded_end_ns as bigint) + offset;
-  if (isInt64(start) && isInt64(end)) return;
-  throw ApiError.invalidAt(
-    "time_offset_ns",
-    `shifting the recorded window [${file.recorded_start_ns}, ${file.recorded_end_ns}] of file '${file.file_id}' by ${offset} leaves the 64-bit range; give an offset that places it in Unix nanoseconds`,
-    offset,
-  );
+  if (!isInt64(start) || !isInt64(end)) {
+    throw ApiError.invalidAt(
+      "time_offset_ns",
+      `shifting the recorded window [${file.recorded_start_ns}, ${file.recorded_end_ns}] of file '${file.file_id}' by ${offset} leaves the 64-bit range; give an offset that places it in Unix nanoseconds`,
+      offset,
+    );
+  }
+  if (start < PLAUSIBLE_UNIX_START_NS) {
+    throw ApiError.invalidAt(
+      "time_offset_ns",
+      `shifting the recorded window of file '${file.file_id}' by ${offset} starts it at ${start} ns, before 2000-01-01, so it would give sessions 1970 bounds; give the offset from the recording's own clock to Unix time`,
+      offset,
+    );
+  }
 }
 
 /** Registers the file routes: read, update (window, offset, metadata) and delete. */

@@ -201,6 +201,12 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
           "must be an RFC 3339 date-time with an offset between the years 1677 and 2262 (the range of int64 nanoseconds), such as 2027-01-01T00:00:00Z",
         );
       }
+      if (expiresNs !== null && expiresNs <= now) {
+        throw ApiError.invalidAt(
+          "expires",
+          `is not in the future (${request.expires}); give a later date-time, or leave it out for a key that does not expire`,
+        );
+      }
       const key = await store.transaction((tx) =>
         insertKey(tx, ids.next("ak_"), c.var.caller.userId, request.name, now, expiresNs),
       );

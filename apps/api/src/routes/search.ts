@@ -2,6 +2,7 @@ import {
   checkSessionSearch,
   QuerySessionsRequestSchema,
   SessionRecordSchema,
+  stringifyJson,
 } from "@sortie/domain";
 import type { Hono } from "hono";
 import { requireOrg } from "../auth/org-scope.js";
@@ -13,6 +14,7 @@ import { parseInput } from "../http/validate.js";
 import { readPage } from "../pagination/paginate.js";
 import { loadSearchableFields } from "../search/searchable-fields.js";
 import { sessionSearchListing } from "../search/session-search.js";
+import { sha256Hex } from "../util/crypto.js";
 
 /** Registers `POST /v1/sessions/query`. */
 export function registerSearchRoutes(app: Hono<AppEnv>): void {
@@ -40,10 +42,18 @@ export function registerSearchRoutes(app: Hono<AppEnv>): void {
       if (!checked.ok) throw ApiError.invalid(checked.issues);
 
       const search = checked.value;
-      const listing = sessionSearchListing(store.db, orgId, search, {
-        dialect: store.dialect,
-        customFields,
-      });
+      // Page tokens are bound to the condition too: a token of one query
+      // must not continue another.
+      const fingerprint = (
+        await sha256Hex(stringifyJson([request.query ?? null, request.condition ?? null]))
+      ).slice(0, 16);
+      const listing = sessionSearchListing(
+        store.db,
+        orgId,
+        search,
+        { dialect: store.dialect, customFields },
+        fingerprint,
+      );
       const page = await readPage(
         c.var.pageTokens,
         { limit: search.limit, page_token: search.page_token },

@@ -41,12 +41,13 @@ export function sessionSearchListing(
   orgId: string,
   search: SessionSearch,
   ctx: SqlContext,
+  conditionFingerprint = "",
 ): KeysetListing<SearchRow, SessionRecord> {
   const queries = sessionSearchQueries(db, orgId, search, ctx);
   const { key } = queries;
 
   return {
-    listing: `session_query:${orgId}:${sortKeyName(key)}:${search.sort.direction}`,
+    listing: `session_query:${orgId}:${sortKeyName(key)}:${search.sort.direction}:${conditionFingerprint}`,
     async fetch(after, limit) {
       const cursor = after ? readSortCursor(after, key, ctx.dialect) : null;
       const inNullTail = cursor !== null && cursor.value === null && key.source !== "id";

@@ -1,6 +1,7 @@
 import {
   applyMetadataChangeset,
   type CreateSessionRequest,
+  isCustomFieldChangesetEmpty,
   isMetadataChangesetEmpty,
   type SessionRecord,
   type SessionUpdate,
@@ -142,6 +143,11 @@ export async function updateSession(
       );
       await writeFieldValues(tx, store.dialect, row.org_id, "session", sessionId, values);
     }
+
+    // An update that changes nothing keeps the version, so ETags held by
+    // other clients stay valid.
+    const valuesChanged = !isCustomFieldChangesetEmpty(update.custom_fields_changeset);
+    if (Object.keys(changes).length === 0 && !valuesChanged) return row;
 
     if (Object.keys(changes).length) {
       await tx.updateTable("sessions").set(changes).where("session_id", "=", sessionId).execute();

@@ -252,9 +252,14 @@ function retryDelayMs(
   attempt: number,
 ): number | undefined {
   const { error, headers } = outcome;
-  if (error.status !== undefined && !isRetryableStatus(error.status)) return undefined;
-
   const requested = headers ? retryAfterMs(headers) : undefined;
+  // A 409 with Retry-After is the API saying an earlier attempt with the same
+  // idempotency key still runs: wait for it and get its stored response.
+  const stillRunning = error.status === 409 && requested !== undefined;
+  if (error.status !== undefined && !isRetryableStatus(error.status) && !stillRunning) {
+    return undefined;
+  }
+
   if (requested === Number.POSITIVE_INFINITY) return undefined;
   return requested ?? backoffDelayMs(attempt);
 }

@@ -83,10 +83,9 @@ const ConditionSchema: v.GenericSchema<QueryCondition> = v.union(
 
 /**
  * Checks a query body before it is sent: exactly one of `query` and
- * `condition`, a valid tree, a sort direction and a page size in range.
- * NOTE: the domain package has no schema of the query language yet, so this
- * one lives here and checks only the structure. The API checks field names,
- * comparators per field type and the query string.
+ * `condition`, a valid tree, a sort direction and a page size in range. Only
+ * the structure is checked here; the API checks field names, comparators per
+ * field type and the query string against the org's custom fields.
  */
 export const SessionQuerySchema = v.pipe(
   v.object({

