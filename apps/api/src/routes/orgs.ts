@@ -222,6 +222,7 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
       pageItem: ApiKeyRecordSchema,
     }),
     async (c) => {
+      // NOTE: one page of at most 1000 keys, newest first; next_token is always null.
       const rows = await c.var.deps.store.db
         .selectFrom("api_keys")
         .selectAll()
