@@ -49,7 +49,7 @@ export function authenticate(cache: KeyCache): MiddlewareHandler<AppEnv> {
       );
     }
 
-    const { store, clock } = c.var.deps;
+    const { store, clock } = c.get("deps");
     const nowMs = clock.nowMs();
     const secretHash = await hashApiKey(match[1] as string);
     let key = cache.get(secretHash, nowMs);

@@ -9,7 +9,7 @@ import { ApiError } from "../http/api-error.js";
  * member of gets a 403.
  */
 export function requireOrg(c: Context<AppEnv>): string {
-  const caller = c.var.caller;
+  const caller = c.get("caller");
   if (caller.requestedOrgId) {
     if (!caller.roles.has(caller.requestedOrgId)) {
       throw ApiError.forbidden(

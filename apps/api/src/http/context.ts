@@ -6,7 +6,7 @@ import { parseInput } from "./validate.js";
 
 /** Current time of the request's clock, in Unix nanoseconds. */
 export function nowNs(c: Context<AppEnv>): bigint {
-  return msToNs(c.var.deps.clock.nowMs());
+  return msToNs(c.get("deps").clock.nowMs());
 }
 
 /** Reads and validates `limit` and `page_token` from the query string. */

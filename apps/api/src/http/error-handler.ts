@@ -12,8 +12,8 @@ import { sendJson } from "./json.js";
  * write has rolled back, so a 5xx means nothing was written.
  */
 export function renderError(error: Error, c: Context<AppEnv>): Response {
-  const requestId = c.var.requestId ?? "";
-  const logger = c.var.deps?.logger;
+  const requestId = c.get("requestId") ?? "";
+  const logger = c.get("deps")?.logger;
 
   let apiError: ApiError;
   if (error instanceof ApiError) {

@@ -60,9 +60,9 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       );
     }
 
-    const { deps } = c.var;
+    const deps = c.get("deps");
     const { store, clock } = deps;
-    const userId = c.var.caller.userId;
+    const userId = c.get("caller").userId;
     const body = await readBodyBytes(c);
     const url = new URL(c.req.url);
     const requestHash = await sha256Hex(
@@ -94,7 +94,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       // the caller gets its response and a retry cannot apply it again.
       deps.logger.error(
         {
-          request_id: c.var.requestId,
+          request_id: c.get("requestId"),
           idempotency_key: key,
           err: { message: (error as Error).message },
         },

@@ -44,7 +44,7 @@ export function requestContext(deps: AppDeps, pageTokens: PageTokens): Middlewar
       path: c.req.path,
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
-      user_id: c.var.caller?.userId,
+      user_id: c.get("caller")?.userId,
     };
     if (status >= 500) deps.logger.error(fields, "request failed");
     else deps.logger.info(fields, "request");

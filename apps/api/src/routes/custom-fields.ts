@@ -30,7 +30,7 @@ async function findField(
   c: Context<AppEnv>,
   fieldId: string,
 ): Promise<CustomFieldRow> {
-  const orgs = visibleOrgs(c.var.caller);
+  const orgs = visibleOrgs(c.get("caller"));
   const row = orgs.length
     ? await db
         .selectFrom("custom_fields")
@@ -58,8 +58,8 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const request = parseInput(CreateCustomFieldRequestSchema, await readJsonBody(c));
       const orgId = requireOrg(c);
-      requireAdmin(c.var.caller, orgId);
-      const { store, ids, config } = c.var.deps;
+      requireAdmin(c.get("caller"), orgId);
+      const { store, ids, config } = c.get("deps");
       const quota = config.customFieldQuota ?? DEFAULT_QUOTA;
       const now = nowNs(c);
       const fieldId = ids.next("cf_");
@@ -111,9 +111,9 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
               last_error: null,
               attempts: 0,
               created_ns: now,
-              created_by: c.var.caller.userId,
+              created_by: c.get("caller").userId,
               modified_ns: now,
-              modified_by: c.var.caller.userId,
+              modified_by: c.get("caller").userId,
             })
             .execute();
           await enqueueJob(tx, {
@@ -134,7 +134,7 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
           if (isUniqueViolation(error)) throw nameTaken(request.field_name, request.entity_type);
           throw error;
         });
-      c.var.deps.jobs?.wake();
+      c.get("deps").jobs?.wake();
       return sendData(c, toCustomFieldRecord(row));
     },
   );
@@ -145,7 +145,7 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
     async (c) =>
       sendData(
         c,
-        toCustomFieldRecord(await findField(c.var.deps.store.db, c, param(c, "field_id"))),
+        toCustomFieldRecord(await findField(c.get("deps").store.db, c, param(c, "field_id"))),
       ),
   );
 
@@ -160,8 +160,9 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
       const name = parseInput(FieldNameSchema, param(c, "field_name"));
       const entityType = parseInput(EntityTypeSchema, param(c, "entity_type"));
       const orgId = requireOrg(c);
-      const row = await c.var.deps.store.db
-        .selectFrom("custom_fields")
+      const row = await c
+        .get("deps")
+        .store.db.selectFrom("custom_fields")
         .selectAll()
         .where("org_id", "=", orgId)
         .where("entity_type", "=", entityType)
@@ -184,11 +185,11 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const request = parseInput(QueryCustomFieldsRequestSchema, await readJsonBody(c));
       const orgId = requireOrg(c);
-      const { db } = c.var.deps.store;
+      const { db } = c.get("deps").store;
       const statuses = request.statuses?.length ? [...new Set(request.statuses)] : null;
       const listing = `custom_fields:${orgId}:${request.entity_type ?? "*"}:${statuses?.sort().join(",") ?? "*"}`;
       const page = await readPage(
-        c.var.pageTokens,
+        c.get("pageTokens"),
         { limit: request.limit ?? 100, page_token: request.page_token ?? null },
         {
           listing,
@@ -228,12 +229,12 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(UpdateCustomFieldRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const field = await findField(store.db, c, param(c, "field_id"));
-      requireAdmin(c.var.caller, field.org_id);
+      requireAdmin(c.get("caller"), field.org_id);
       const changes: Partial<CustomFieldRow> = {
         modified_ns: nowNs(c),
-        modified_by: c.var.caller.userId,
+        modified_by: c.get("caller").userId,
       };
       if ("display_name" in request) changes.display_name = request.display_name ?? null;
       if ("description" in request) changes.description = request.description ?? null;
@@ -256,9 +257,9 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
       data: CustomFieldRecordSchema,
     }),
     async (c) => {
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const field = await findField(store.db, c, param(c, "field_id"));
-      requireAdmin(c.var.caller, field.org_id);
+      requireAdmin(c.get("caller"), field.org_id);
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
         const current = await store
@@ -274,7 +275,7 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
               status: "deleting",
               last_error: null,
               modified_ns: now,
-              modified_by: c.var.caller.userId,
+              modified_by: c.get("caller").userId,
             })
             .where("field_id", "=", field.field_id)
             .execute();
@@ -292,7 +293,7 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
           .where("field_id", "=", field.field_id)
           .executeTakeFirstOrThrow();
       });
-      c.var.deps.jobs?.wake();
+      c.get("deps").jobs?.wake();
       return sendData(c, toCustomFieldRecord(row));
     },
   );

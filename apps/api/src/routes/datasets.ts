@@ -37,8 +37,8 @@ const DEFAULT_MAX_UPLOAD_BYTES = 100 * 2 ** 30;
 const UploadQuerySchema = v.object({ relative_path: RelativePathSchema });
 
 async function uploadFile(c: Context<AppEnv>): Promise<Response> {
-  const { store, blobs, ids, config } = c.var.deps;
-  const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
+  const { store, blobs, ids, config } = c.get("deps");
+  const dataset = await findDataset(store.db, c.get("caller"), param(c, "dataset_id"));
   const { relative_path: relativePath } = parseInput(UploadQuerySchema, {
     relative_path: c.req.query("relative_path") ?? "",
   });
@@ -68,7 +68,7 @@ async function uploadFile(c: Context<AppEnv>): Promise<Response> {
   }
 
   const now = nowNs(c);
-  const userId = c.var.caller.userId;
+  const userId = c.get("caller").userId;
   try {
     const row = await store.transaction(async (tx) => {
       await requireFreePath(tx, dataset.dataset_id, relativePath);
@@ -117,7 +117,7 @@ async function uploadFile(c: Context<AppEnv>): Promise<Response> {
         .where("file_id", "=", fileId)
         .executeTakeFirstOrThrow();
     });
-    c.var.deps.jobs?.wake();
+    c.get("deps").jobs?.wake();
     return sendData(c, toFileRecord(row));
   } catch (error) {
     await blobs.deleteMany([blobKey]);
@@ -172,7 +172,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateDatasetRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const orgId = requireOrg(c);
       const now = nowNs(c);
       const datasetId = ids.next("ds_");
@@ -189,9 +189,9 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
             tags: writeJson(request.tags),
             metadata: writeJson(request.metadata),
             created_ns: now,
-            created_by: c.var.caller.userId,
+            created_by: c.get("caller").userId,
             modified_ns: now,
-            modified_by: c.var.caller.userId,
+            modified_by: c.get("caller").userId,
           })
           .execute();
         return tx
@@ -209,8 +209,8 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     documented({ tag: TAG, summary: "List datasets", pageItem: DatasetRecordSchema }),
     async (c) => {
       const orgId = requireOrg(c);
-      const { db } = c.var.deps.store;
-      const page = await readPage(c.var.pageTokens, pageQuery(c), {
+      const { db } = c.get("deps").store;
+      const page = await readPage(c.get("pageTokens"), pageQuery(c), {
         listing: `datasets:${orgId}`,
         async fetch(after, limit) {
           let query = db.selectFrom("datasets").selectAll().where("org_id", "=", orgId);
@@ -244,7 +244,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       sendData(
         c,
         toDatasetRecord(
-          await findDataset(c.var.deps.store.db, c.var.caller, param(c, "dataset_id")),
+          await findDataset(c.get("deps").store.db, c.get("caller"), param(c, "dataset_id")),
         ),
       ),
   );
@@ -259,8 +259,8 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       data: null,
     }),
     async (c) => {
-      const { store } = c.var.deps;
-      const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
+      const { store } = c.get("deps");
+      const dataset = await findDataset(store.db, c.get("caller"), param(c, "dataset_id"));
       const now = nowNs(c);
       const blobKeys = await store.transaction(async (tx) => {
         const files = await tx
@@ -277,7 +277,7 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
         await tx.deleteFrom("datasets").where("dataset_id", "=", dataset.dataset_id).execute();
         return keys;
       });
-      await c.var.deps.blobs.deleteMany(blobKeys);
+      await c.get("deps").blobs.deleteMany(blobKeys);
       return sendData(c, null);
     },
   );
@@ -286,9 +286,9 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     "/v1/datasets/:dataset_id/files",
     documented({ tag: TAG, summary: "List the files of a dataset", pageItem: FileRecordSchema }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const dataset = await findDataset(db, c.var.caller, param(c, "dataset_id"));
-      const page = await readPage(c.var.pageTokens, pageQuery(c), {
+      const { db } = c.get("deps").store;
+      const dataset = await findDataset(db, c.get("caller"), param(c, "dataset_id"));
+      const page = await readPage(c.get("pageTokens"), pageQuery(c), {
         listing: `dataset_files:${dataset.dataset_id}`,
         async fetch(after, limit) {
           let query = db
@@ -317,11 +317,11 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(RegisterFileRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
-      const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
+      const { store, ids } = c.get("deps");
+      const dataset = await findDataset(store.db, c.get("caller"), param(c, "dataset_id"));
       const now = nowNs(c);
       const fileId = ids.next("fl_");
-      const userId = c.var.caller.userId;
+      const userId = c.get("caller").userId;
 
       const row = await store.transaction(async (tx) => {
         await requireFreePath(tx, dataset.dataset_id, request.relative_path);
@@ -392,12 +392,12 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
       pageItem: SessionRecordSchema,
     }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const dataset = await findDataset(db, c.var.caller, param(c, "dataset_id"));
+      const { db } = c.get("deps").store;
+      const dataset = await findDataset(db, c.get("caller"), param(c, "dataset_id"));
       return sendData(
         c,
         await readPage(
-          c.var.pageTokens,
+          c.get("pageTokens"),
           pageQuery(c),
           datasetSessions(db, dataset.org_id, dataset.dataset_id),
         ),
@@ -417,14 +417,14 @@ export function registerDatasetRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateSessionFromDatasetRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
-      const dataset = await findDataset(store.db, c.var.caller, param(c, "dataset_id"));
+      const { store, ids } = c.get("deps");
+      const dataset = await findDataset(store.db, c.get("caller"), param(c, "dataset_id"));
       const files = await store.db
         .selectFrom("files")
         .select("file_id")
         .where("dataset_id", "=", dataset.dataset_id)
         .execute();
-      const actor = { orgId: dataset.org_id, userId: c.var.caller.userId, nowNs: nowNs(c) };
+      const actor = { orgId: dataset.org_id, userId: c.get("caller").userId, nowNs: nowNs(c) };
       const row = await createSession(
         store,
         actor,

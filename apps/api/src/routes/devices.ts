@@ -45,7 +45,7 @@ async function toRecords(db: Executor, rows: DeviceRow[]) {
 }
 
 async function sendDevice(c: Context<AppEnv>, row: DeviceRow) {
-  const [record] = await toRecords(c.var.deps.store.db, [row]);
+  const [record] = await toRecords(c.get("deps").store.db, [row]);
   return sendData(c, record);
 }
 
@@ -74,10 +74,10 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateDeviceRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const orgId = requireOrg(c);
       const now = nowNs(c);
-      const userId = c.var.caller.userId;
+      const userId = c.get("caller").userId;
       const deviceId = request.device_id ?? ids.next("dv_");
 
       const row = await store.transaction(async (tx) => {
@@ -119,11 +119,11 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     "/v1/devices/id/:device_id",
     documented({ tag: TAG, summary: "Get a device", data: DeviceRecordSchema }),
     async (c) => {
-      const { db } = c.var.deps.store;
+      const { db } = c.get("deps").store;
       const deviceId = param(c, "device_id");
       return sendDevice(
         c,
-        await readDevice(db, await findDeviceOrg(db, c.var.caller, deviceId), deviceId),
+        await readDevice(db, await findDeviceOrg(db, c.get("caller"), deviceId), deviceId),
       );
     },
   );
@@ -133,9 +133,9 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     documented({ tag: TAG, summary: "List the devices of an org", pageItem: DeviceRecordSchema }),
     async (c) => {
       const orgId = param(c, "org_id");
-      if (!c.var.caller.roles.has(orgId)) throw ApiError.notFound("Org", orgId);
-      const { db } = c.var.deps.store;
-      const page = await readPage(c.var.pageTokens, pageQuery(c), {
+      if (!c.get("caller").roles.has(orgId)) throw ApiError.notFound("Org", orgId);
+      const { db } = c.get("deps").store;
+      const page = await readPage(c.get("pageTokens"), pageQuery(c), {
         listing: `devices:${orgId}`,
         async fetch(after, limit) {
           let query = db.selectFrom("devices").selectAll().where("org_id", "=", orgId);
@@ -159,9 +159,9 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(UpdateDeviceRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const deviceId = param(c, "device_id");
-      const orgId = await findDeviceOrg(store.db, c.var.caller, deviceId);
+      const orgId = await findDeviceOrg(store.db, c.get("caller"), deviceId);
       const now = nowNs(c);
 
       const row = await store.transaction(async (tx) => {
@@ -176,7 +176,10 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
           .executeTakeFirst();
         if (!device) throw ApiError.notFound("Device", deviceId, "RobotoDeviceNotFoundException");
 
-        const changes: Partial<DeviceRow> = { modified_ns: now, modified_by: c.var.caller.userId };
+        const changes: Partial<DeviceRow> = {
+          modified_ns: now,
+          modified_by: c.get("caller").userId,
+        };
         if ("name" in request) changes.name = request.name ?? null;
         if (!isMetadataChangesetEmpty(request.metadata_changeset)) {
           const applied = applyMetadataChangeset(
@@ -225,9 +228,9 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
       data: null,
     }),
     async (c) => {
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const deviceId = param(c, "device_id");
-      const orgId = await findDeviceOrg(store.db, c.var.caller, deviceId);
+      const orgId = await findDeviceOrg(store.db, c.get("caller"), deviceId);
       await store.transaction(async (tx) => {
         await tx
           .deleteFrom("session_devices")
@@ -267,12 +270,12 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
       pageItem: SessionRecordSchema,
     }),
     async (c) => {
-      const { db } = c.var.deps.store;
+      const { db } = c.get("deps").store;
       const deviceId = param(c, "device_id");
-      const orgId = await findDeviceOrg(db, c.var.caller, deviceId);
+      const orgId = await findDeviceOrg(db, c.get("caller"), deviceId);
       return sendData(
         c,
-        await readPage(c.var.pageTokens, pageQuery(c), deviceSessions(db, orgId, deviceId)),
+        await readPage(c.get("pageTokens"), pageQuery(c), deviceSessions(db, orgId, deviceId)),
       );
     },
   );

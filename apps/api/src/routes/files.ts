@@ -29,7 +29,7 @@ const TAG = "Files";
 
 /** Pages an in-memory topic list, sorted by name and schema, with keyset tokens. */
 export async function pageOfTopics(c: Context<AppEnv>, listing: string, topics: TopicRecord[]) {
-  return readPage(c.var.pageTokens, pageQuery(c), {
+  return readPage(c.get("pageTokens"), pageQuery(c), {
     listing,
     async fetch(after, limit) {
       if (!after) return topics.slice(0, limit);
@@ -94,7 +94,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
     async (c) =>
       sendData(
         c,
-        toFileRecord(await findFile(c.var.deps.store.db, c.var.caller, param(c, "file_id"))),
+        toFileRecord(await findFile(c.get("deps").store.db, c.get("caller"), param(c, "file_id"))),
       ),
   );
 
@@ -110,13 +110,13 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(UpdateFileRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const fileId = param(c, "file_id");
-      const file = await findFile(store.db, c.var.caller, fileId);
+      const file = await findFile(store.db, c.get("caller"), fileId);
       const now = nowNs(c);
 
       const row = await store.transaction(async (tx) => {
-        const changes: Partial<FileRow> = { modified_ns: now, modified_by: c.var.caller.userId };
+        const changes: Partial<FileRow> = { modified_ns: now, modified_by: c.get("caller").userId };
         if ("start_time_ns" in request) {
           changes.explicit_start_ns = request.start_time_ns ?? null;
           changes.explicit_end_ns = request.end_time_ns ?? null;
@@ -179,8 +179,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
       pageItem: TopicRecordSchema,
     }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const file = await findFile(db, c.var.caller, param(c, "file_id"));
+      const { db } = c.get("deps").store;
+      const file = await findFile(db, c.get("caller"), param(c, "file_id"));
       const topics = await fileTopics(db, file.file_id);
       return sendData(c, await pageOfTopics(c, `file_topics:${file.file_id}`, topics));
     },
@@ -196,8 +196,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
       data: FileRecordSchema,
     }),
     async (c) => {
-      const { store, ids } = c.var.deps;
-      const file = await findFile(store.db, c.var.caller, param(c, "file_id"));
+      const { store, ids } = c.get("deps");
+      const file = await findFile(store.db, c.get("caller"), param(c, "file_id"));
       if (!file.blob_key) {
         throw ApiError.invalidAt(
           "file_id",
@@ -212,7 +212,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
             ingestion_status: "pending",
             ingestion_error: null,
             modified_ns: now,
-            modified_by: c.var.caller.userId,
+            modified_by: c.get("caller").userId,
           })
           .where("file_id", "=", file.file_id)
           .execute();
@@ -229,7 +229,7 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
           .where("file_id", "=", file.file_id)
           .executeTakeFirstOrThrow();
       });
-      c.var.deps.jobs?.wake();
+      c.get("deps").jobs?.wake();
       return sendData(c, toFileRecord(row));
     },
   );
@@ -244,8 +244,8 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
       data: null,
     }),
     async (c) => {
-      const { store, blobs } = c.var.deps;
-      const file = await findFile(store.db, c.var.caller, param(c, "file_id"));
+      const { store, blobs } = c.get("deps");
+      const file = await findFile(store.db, c.get("caller"), param(c, "file_id"));
       const now = nowNs(c);
       const blobKeys = await store.transaction((tx) => deleteFiles(store, tx, [file.file_id], now));
       await blobs.deleteMany(blobKeys);

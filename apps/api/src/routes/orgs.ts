@@ -74,7 +74,7 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateOrgRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const now = nowNs(c);
       const orgId = ids.next("og_");
       await store.transaction(async (tx) => {
@@ -84,19 +84,24 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
             org_id: orgId,
             name: request.name,
             created_ns: now,
-            created_by: c.var.caller.userId,
+            created_by: c.get("caller").userId,
           })
           .execute();
         await tx
           .insertInto("memberships")
-          .values({ org_id: orgId, user_id: c.var.caller.userId, role: "admin", created_ns: now })
+          .values({
+            org_id: orgId,
+            user_id: c.get("caller").userId,
+            role: "admin",
+            created_ns: now,
+          })
           .execute();
       });
       return sendData(c, {
         org_id: orgId,
         name: request.name,
         created: isoFromNs(now),
-        created_by: c.var.caller.userId,
+        created_by: c.get("caller").userId,
       });
     },
   );
@@ -112,10 +117,10 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const orgId = param(c, "org_id");
-      if (!c.var.caller.roles.has(orgId)) throw ApiError.notFound("Org", orgId);
-      requireAdmin(c.var.caller, orgId);
+      if (!c.get("caller").roles.has(orgId)) throw ApiError.notFound("Org", orgId);
+      requireAdmin(c.get("caller"), orgId);
       const request = parseInput(AddOrgUserRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const now = nowNs(c);
 
       const result = await store.transaction(async (tx) => {
@@ -168,10 +173,11 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const orgId = param(c, "org_id");
       const userId = param(c, "user_id");
-      if (!c.var.caller.roles.has(orgId)) throw ApiError.notFound("Org", orgId);
-      requireAdmin(c.var.caller, orgId);
-      const result = await c.var.deps.store.db
-        .deleteFrom("memberships")
+      if (!c.get("caller").roles.has(orgId)) throw ApiError.notFound("Org", orgId);
+      requireAdmin(c.get("caller"), orgId);
+      const result = await c
+        .get("deps")
+        .store.db.deleteFrom("memberships")
         .where("org_id", "=", orgId)
         .where("user_id", "=", userId)
         .executeTakeFirst();
@@ -192,7 +198,7 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateApiKeyRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
+      const { store, ids } = c.get("deps");
       const now = nowNs(c);
       const expiresNs = request.expires ? (parseRfc3339Ns(request.expires) ?? null) : null;
       if (request.expires && expiresNs === null) {
@@ -208,7 +214,7 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
         );
       }
       const key = await store.transaction((tx) =>
-        insertKey(tx, ids.next("ak_"), c.var.caller.userId, request.name, now, expiresNs),
+        insertKey(tx, ids.next("ak_"), c.get("caller").userId, request.name, now, expiresNs),
       );
       return sendData(c, key);
     },
@@ -223,10 +229,11 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       // NOTE: one page of at most 1000 keys, newest first; next_token is always null.
-      const rows = await c.var.deps.store.db
-        .selectFrom("api_keys")
+      const rows = await c
+        .get("deps")
+        .store.db.selectFrom("api_keys")
         .selectAll()
-        .where("user_id", "=", c.var.caller.userId)
+        .where("user_id", "=", c.get("caller").userId)
         .orderBy("created_ns", "desc")
         .limit(1000)
         .execute();
@@ -247,11 +254,12 @@ export function registerOrgRoutes(app: Hono<AppEnv>): void {
     "/v1/keys/id/:key_id",
     documented({ tag: "API keys", summary: "Revoke an API key", data: null }),
     async (c) => {
-      const result = await c.var.deps.store.db
-        .updateTable("api_keys")
+      const result = await c
+        .get("deps")
+        .store.db.updateTable("api_keys")
         .set({ revoked_ns: nowNs(c) })
         .where("key_id", "=", param(c, "key_id"))
-        .where("user_id", "=", c.var.caller.userId)
+        .where("user_id", "=", c.get("caller").userId)
         .where("revoked_ns", "is", null)
         .executeTakeFirst();
       if ((result.numUpdatedRows ?? 0n) === 0n)

@@ -35,7 +35,7 @@ export function registerSearchRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const request = parseInput(QuerySessionsRequestSchema, await readJsonBody(c));
       const orgId = requireOrg(c);
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
 
       const customFields = await loadSearchableFields(store.db, orgId);
       const checked = checkSessionSearch(request, customFields);
@@ -55,7 +55,7 @@ export function registerSearchRoutes(app: Hono<AppEnv>): void {
         fingerprint,
       );
       const page = await readPage(
-        c.var.pageTokens,
+        c.get("pageTokens"),
         { limit: search.limit, page_token: search.page_token },
         listing,
       );

@@ -58,7 +58,7 @@ function sessionKeyFromUrl(url: string): string {
 }
 
 async function sendSession(c: Context<AppEnv>, row: SessionRow): Promise<Response> {
-  const record = await toRecord(c.var.deps.store.db, row);
+  const record = await toRecord(c.get("deps").store.db, row);
   return sendData(c, record, 200, { etag: sessionEtag(row) });
 }
 
@@ -76,8 +76,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(CreateSessionRequestSchema, await readJsonBody(c));
-      const { store, ids } = c.var.deps;
-      const actor = { orgId: requireOrg(c), userId: c.var.caller.userId, nowNs: nowNs(c) };
+      const { store, ids } = c.get("deps");
+      const actor = { orgId: requireOrg(c), userId: c.get("caller").userId, nowNs: nowNs(c) };
       const row = await createSession(store, actor, request, ids.next("ss_"));
       return sendSession(c, row);
     },
@@ -88,9 +88,9 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     documented({ tag: TAG, summary: "List sessions", pageItem: SessionRecordSchema }),
     async (c) => {
       const page = await readPage(
-        c.var.pageTokens,
+        c.get("pageTokens"),
         pageQuery(c),
-        orgSessions(c.var.deps.store.db, requireOrg(c)),
+        orgSessions(c.get("deps").store.db, requireOrg(c)),
       );
       return sendData(c, page);
     },
@@ -100,7 +100,10 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     "/v1/sessions/id/:session_id",
     documented({ tag: TAG, summary: "Get a session", data: SessionRecordSchema }),
     async (c) =>
-      sendSession(c, await findSession(c.var.deps.store.db, c.var.caller, param(c, "session_id"))),
+      sendSession(
+        c,
+        await findSession(c.get("deps").store.db, c.get("caller"), param(c, "session_id")),
+      ),
   );
 
   app.get(
@@ -114,10 +117,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const key = sessionKeyFromUrl(c.req.url);
-      const orgs = visibleOrgs(c.var.caller);
+      const orgs = visibleOrgs(c.get("caller"));
       const rows = orgs.length
-        ? await c.var.deps.store.db
-            .selectFrom("sessions")
+        ? await c
+            .get("deps")
+            .store.db.selectFrom("sessions")
             .selectAll()
             .where("key", "=", key)
             .where("org_id", "in", orgs)
@@ -148,8 +152,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const update = parseInput(SessionUpdateSchema, await readJsonBody(c));
       const row = await updateSession(
-        c.var.deps.store,
-        c.var.caller,
+        c.get("deps").store,
+        c.get("caller"),
         param(c, "session_id"),
         update,
         nowNs(c),
@@ -163,10 +167,10 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     "/v1/sessions/id/:session_id",
     documented({ tag: TAG, summary: "Delete a session", data: null }),
     async (c) => {
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const sessionId = param(c, "session_id");
       await store.transaction(async (tx) => {
-        const session = await lockSession(store, tx, c.var.caller, sessionId);
+        const session = await lockSession(store, tx, c.get("caller"), sessionId);
         await deleteEntityValues(tx, session.org_id, "session", sessionId);
         await tx.deleteFrom("session_files").where("session_id", "=", sessionId).execute();
         await tx.deleteFrom("session_devices").where("session_id", "=", sessionId).execute();
@@ -189,7 +193,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(AddFilesRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
@@ -198,19 +202,19 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
           tx,
           request.files.map((file) => file.file_id),
         );
-        const session = await lockSession(store, tx, c.var.caller, sessionId);
+        const session = await lockSession(store, tx, c.get("caller"), sessionId);
         const added = await insertContributions(
           store,
           tx,
           session.org_id,
           sessionId,
           request.files,
-          c.var.caller.userId,
+          c.get("caller").userId,
           now,
         );
         if (added === 0) return session;
         await recomputeSessionBounds(tx, sessionId);
-        await touchSession(tx, sessionId, c.var.caller.userId, now);
+        await touchSession(tx, sessionId, c.get("caller").userId, now);
         return readSessionRow(tx, sessionId);
       });
       return sendSession(c, row);
@@ -229,14 +233,14 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(RemoveFilesRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
-        await lockSession(store, tx, c.var.caller, sessionId);
+        await lockSession(store, tx, c.get("caller"), sessionId);
         await deleteContributions(tx, sessionId, request.file_ids);
         await recomputeSessionBounds(tx, sessionId);
-        await touchSession(tx, sessionId, c.var.caller.userId, now);
+        await touchSession(tx, sessionId, c.get("caller").userId, now);
         return readSessionRow(tx, sessionId);
       });
       return sendSession(c, row);
@@ -247,10 +251,10 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     "/v1/sessions/id/:session_id/files",
     documented({ tag: TAG, summary: "List file contributions", pageItem: SessionFileViewSchema }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const session = await findSession(db, c.var.caller, param(c, "session_id"));
+      const { db } = c.get("deps").store;
+      const session = await findSession(db, c.get("caller"), param(c, "session_id"));
       const page = await readPage(
-        c.var.pageTokens,
+        c.get("pageTokens"),
         pageQuery(c),
         sessionContributions(db, session.session_id),
       );
@@ -269,15 +273,15 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(AttachToDeviceRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
-        const session = await lockSession(store, tx, c.var.caller, sessionId);
+        const session = await lockSession(store, tx, c.get("caller"), sessionId);
         await requireDevices(tx, session.org_id, [request.device_id]);
-        const actor = { orgId: session.org_id, userId: c.var.caller.userId, nowNs: now };
+        const actor = { orgId: session.org_id, userId: c.get("caller").userId, nowNs: now };
         if ((await attachDevices(tx, actor, sessionId, [request.device_id])) === 0) return session;
-        await touchSession(tx, sessionId, c.var.caller.userId, now);
+        await touchSession(tx, sessionId, c.get("caller").userId, now);
         return readSessionRow(tx, sessionId);
       });
       return sendSession(c, row);
@@ -295,11 +299,11 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     }),
     async (c) => {
       const request = parseInput(DetachFromDeviceRequestSchema, await readJsonBody(c));
-      const { store } = c.var.deps;
+      const { store } = c.get("deps");
       const sessionId = param(c, "session_id");
       const now = nowNs(c);
       const row = await store.transaction(async (tx) => {
-        await lockSession(store, tx, c.var.caller, sessionId);
+        await lockSession(store, tx, c.get("caller"), sessionId);
         const result = await tx
           .deleteFrom("session_devices")
           .where("session_id", "=", sessionId)
@@ -318,7 +322,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
             ],
           );
         }
-        await touchSession(tx, sessionId, c.var.caller.userId, now);
+        await touchSession(tx, sessionId, c.get("caller").userId, now);
         return readSessionRow(tx, sessionId);
       });
       return sendSession(c, row);
@@ -335,8 +339,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
       pageItem: TopicRecordSchema,
     }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const session = await findSession(db, c.var.caller, param(c, "session_id"));
+      const { db } = c.get("deps").store;
+      const session = await findSession(db, c.get("caller"), param(c, "session_id"));
       const topics = await sessionTopics(db, session.session_id);
       return sendData(c, await pageOfTopics(c, `session_topics:${session.session_id}`, topics));
     },
@@ -346,10 +350,10 @@ export function registerSessionRoutes(app: Hono<AppEnv>): void {
     "/v1/sessions/id/:session_id/devices",
     documented({ tag: TAG, summary: "List attached devices", pageItem: v.string() }),
     async (c) => {
-      const { db } = c.var.deps.store;
-      const session = await findSession(db, c.var.caller, param(c, "session_id"));
+      const { db } = c.get("deps").store;
+      const session = await findSession(db, c.get("caller"), param(c, "session_id"));
       const page = await readPage(
-        c.var.pageTokens,
+        c.get("pageTokens"),
         pageQuery(c),
         sessionDevices(db, session.session_id),
       );
