@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     documented({
       tag: "Operations",
       summary: "Liveness",
-      description: "Answers while the process serves requests; needs no API key.",
+      description: "Returns 200 while the process serves requests; needs no API key.",
       data: v.object({ status: v.literal("ok"), version: v.string() }),
       public: true,
     }),
@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     documented({
       tag: "Operations",
       summary: "Readiness",
-      description: "Checks that the store answers; 503 when it does not. Needs no API key.",
+      description:
+        "Checks that the store runs a query; returns 503 when it does not. Needs no API key.",
       data: v.object({ status: v.literal("ready") }),
       public: true,
     }),

@@ -72,7 +72,7 @@ const UPLOAD_PARAMETERS: Parameter[] = [
  * Adds the parameters every route shares to a generated OpenAPI document:
  * the org header on authenticated routes, `Idempotency-Key` on writes,
  * `If-Match` on session updates, `limit`/`page_token` on GET listings (those
- * whose 200 response holds `next_token`) and the upload's query parameters.
+ * whose 200 response contains `next_token`) and the upload's query parameters.
  */
 export function addSharedParameters<T>(document: T): T {
   const paths = (document as Document).paths ?? {};
