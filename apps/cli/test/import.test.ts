@@ -177,9 +177,12 @@ describe("import", () => {
   });
 
   it("unknown session id exits 1", async () => {
+    const datasetsBefore = (await api.client.datasets.list().toArray()).length;
+
     const result = await runCli(["import", TALKER, "--session-id", "ss_missing"], env);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ss_missing.*\(request id req_/);
+    expect((await api.client.datasets.list().toArray()).length).toBe(datasetsBefore);
   });
 });

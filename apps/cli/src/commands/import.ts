@@ -62,6 +62,9 @@ export function registerImportCommand(program: Command, contextOf: ContextFactor
       const localFiles = await collectLocalFiles(paths);
       const client = context.client();
 
+      // Check the session to extend before uploading, so a wrong id leaves no
+      // dataset or files behind.
+      if (target?.kind === "extend") await client.sessions.retrieve(target.sessionId);
       if (options.device) await ensureDevice(client, options.device);
       const datasetId = await resolveDataset(client, options);
 
