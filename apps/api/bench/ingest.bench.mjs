@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 import { McapStreamReader, McapWriter } from "@mcap/core";
+import { machine, writeSection } from "../../../bench/results.mjs";
 import { fileByteSource, indexRecording } from "../dist/node.js";
-import { machine, writeSection } from "./results.mjs";
 import { startServer } from "./server-process.mjs";
 
 const MB = 1_000_000;

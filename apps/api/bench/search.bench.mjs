@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseJson, stringifyJson } from "@sortie/domain";
 import BetterSqlite3 from "better-sqlite3";
+import { machine, writeSection } from "../../../bench/results.mjs";
 import { createApp, Store, silentLogger } from "../dist/index.js";
 import {
   bootstrapFirstOrg,
@@ -22,7 +23,6 @@ import {
   randomIds,
   systemClock,
 } from "../dist/node.js";
-import { machine, writeSection } from "./results.mjs";
 
 const SESSIONS = Number(process.env.BENCH_SEARCH_SESSIONS ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_SEARCH_SAMPLES ?? 300);

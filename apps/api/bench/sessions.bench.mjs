@@ -10,9 +10,9 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringifyJson } from "@sortie/domain";
 import pg from "pg";
+import { machine, writeSection } from "../../../bench/results.mjs";
 import { openPostgresStore, openSqliteStore } from "../dist/node.js";
 import { generateLoad, LOAD_TOOL, measureMultiNode, multiNodeSection } from "./multi-node.mjs";
-import { machine, writeSection } from "./results.mjs";
 import { startServer } from "./server-process.mjs";
 
 const ADMIN_KEY = "sk_benchmark_admin_key_0123456789abcdefghij";

@@ -6,11 +6,9 @@
 // A missed target is reported, not fatal: the script exits non-zero only when
 // it crashes or the codec returns wrong values.
 
-import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseLossless } from "lossless-json";
+import { writeSection } from "../../../bench/results.mjs";
 import { parseJson, stringifyJson } from "../dist/index.js";
 
 const PAGE_BYTES = 1024 * 1024;
@@ -21,14 +19,7 @@ const MEASURED_RUNS = 60;
 const REPEATS = 3;
 const TARGET_RATIO = 2;
 
-const RESULTS_PATH = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/RESULTS.md");
-const BEGIN_MARKER = "<!-- BEGIN domain/json-codec -->";
-const END_MARKER = "<!-- END domain/json-codec -->";
-const RESULTS_HEADER = `# Benchmark results
-
-Written by \`pnpm bench\`; each section is replaced by the benchmark that owns
-it. Ratios compare two measurements taken in the same run on the same machine.
-`;
+const SECTION = "domain/json-codec";
 
 // 2026-04-23T08:00:00Z in nanoseconds. Every Unix time after April 1970 is
 // above 2^53 nanoseconds.
@@ -187,8 +178,7 @@ function formatSection(result) {
   });
   const losslessRatio = result.parse.lossless / result.parse.plain;
 
-  return `${BEGIN_MARKER}
-## int64-exact JSON codec (packages/domain/bench/json-codec.bench.mjs)
+  return `## int64-exact JSON codec (packages/domain/bench/json-codec.bench.mjs)
 
 - Machine: ${result.machine}; 1-minute load average ${result.load} when the run started.
 - Date: ${result.date}.
@@ -206,26 +196,7 @@ function formatSection(result) {
 ${rows.join("\n")}
 
 For reference, lossless-json 4.3.3 alone parses the page in
-${result.parse.lossless.toFixed(2)} ms, ${losslessRatio.toFixed(2)}× plain \`JSON.parse\`.
-${END_MARKER}`;
-}
-
-async function writeSection(section) {
-  let current;
-  try {
-    current = await readFile(RESULTS_PATH, "utf8");
-  } catch (error) {
-    if (error.code !== "ENOENT") throw error;
-    current = RESULTS_HEADER;
-  }
-
-  const begin = current.indexOf(BEGIN_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const updated =
-    begin !== -1 && end > begin
-      ? `${current.slice(0, begin)}${section}${current.slice(end + END_MARKER.length)}`
-      : `${current.trimEnd()}\n\n${section}\n`;
-  await writeFile(RESULTS_PATH, updated);
+${result.parse.lossless.toFixed(2)} ms, ${losslessRatio.toFixed(2)}× plain \`JSON.parse\`.`;
 }
 
 async function main() {
@@ -265,7 +236,7 @@ async function main() {
     stringify,
   };
   const section = formatSection(result);
-  await writeSection(section);
+  writeSection(SECTION, section);
 
   console.log(section);
   for (const [operation, summary] of Object.entries({ parse, stringify })) {

@@ -25,8 +25,8 @@ import {
 } from "@sortie/api";
 import { LocalBlobStore, openSqliteStore } from "@sortie/api/node";
 import { parseJson } from "@sortie/domain";
+import { machine, writeSection } from "../../../bench/results.mjs";
 import { Sortie } from "../dist/index.js";
-import { machine, writeSection } from "./results.mjs";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

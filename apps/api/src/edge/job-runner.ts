@@ -1,5 +1,6 @@
 import type { JobNotifier } from "../deps.js";
-import { claimJob, completeJob, failJob, type JobRow } from "../jobs/queue.js";
+import { claimJob, type JobRow } from "../jobs/queue.js";
+import { runClaimedJob } from "../jobs/run-job.js";
 import type { JobHandler } from "../jobs/worker.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/store.js";
@@ -91,39 +92,12 @@ export class EdgeJobRunner implements JobNotifier {
   }
 
   private async runJob(job: JobRow): Promise<void> {
-    const handler = this.handlers.get(job.kind);
-    const fields = {
-      worker_id: this.id,
-      job_id: job.job_id,
-      kind: job.kind,
-      subject_id: job.subject_id,
-      attempt: job.attempts,
-    };
-    try {
-      if (!handler) throw new Error(`no handler for job kind '${job.kind}' on the edge`);
-      await handler.run(job);
-      await completeJob(this.store.db, job.job_id, msToNs(this.clock.nowMs()));
-      this.logger.info(fields, "job done");
-    } catch (error) {
-      const message = (error as Error).message ?? String(error);
-      const outcome = await failJob(
-        this.store.db,
-        job,
-        message,
-        msToNs(this.clock.nowMs()),
-        handler?.maxAttempts ?? 1,
-      );
-      this.logger.warn({ ...fields, err: { message }, outcome }, "job attempt failed");
-      if (outcome === "failed") {
-        try {
-          await handler?.onFailed?.(job, message);
-        } catch (failure) {
-          this.logger.error(
-            { ...fields, err: { message: (failure as Error).message } },
-            "recording a job failure failed",
-          );
-        }
-      }
-    }
+    await runClaimedJob(job, this.handlers.get(job.kind), {
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      workerId: this.id,
+      runtime: "the edge",
+    });
   }
 }

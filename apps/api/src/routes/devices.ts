@@ -1,5 +1,4 @@
 import {
-  applyMetadataChangeset,
   CreateDeviceRequestSchema,
   DeviceRecordSchema,
   isMetadataChangesetEmpty,
@@ -26,7 +25,8 @@ import { parseInput } from "../http/validate.js";
 import { cursorString, readPage } from "../pagination/paginate.js";
 import { deviceSessions } from "../sessions/listings.js";
 import type { Executor } from "../store/store.js";
-import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
+import { writeJson } from "../util/json-columns.js";
+import { applyMetadataChanges } from "../util/metadata-changes.js";
 
 const TAG = "Devices";
 
@@ -182,20 +182,9 @@ export function registerDeviceRoutes(app: Hono<AppEnv>): void {
         };
         if ("name" in request) changes.name = request.name ?? null;
         if (!isMetadataChangesetEmpty(request.metadata_changeset)) {
-          const applied = applyMetadataChangeset(
-            { tags: readTags(device.tags), metadata: readMetadata(device.metadata) },
-            request.metadata_changeset,
-          );
-          if (!applied.ok) {
-            throw ApiError.invalid(
-              applied.details.map((detail) => ({
-                ...detail,
-                path: `metadata_changeset.${detail.path}`,
-              })),
-            );
-          }
-          changes.tags = writeJson(applied.value.tags);
-          changes.metadata = writeJson(applied.value.metadata);
+          const applied = applyMetadataChanges(device, request.metadata_changeset);
+          changes.tags = applied.tags;
+          changes.metadata = applied.metadata;
         }
         if (request.custom_fields_changeset) {
           const values = await parseChangesetValues(

@@ -1,5 +1,4 @@
 import {
-  applyMetadataChangeset,
   FileRecordSchema,
   isInt64,
   isMetadataChangesetEmpty,
@@ -23,7 +22,7 @@ import { parseInput } from "../http/validate.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { cursorString, readPage } from "../pagination/paginate.js";
 import type { Executor } from "../store/store.js";
-import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
+import { applyMetadataChanges } from "../util/metadata-changes.js";
 
 const TAG = "Files";
 
@@ -141,20 +140,9 @@ export function registerFileRoutes(app: Hono<AppEnv>): void {
             .select(["tags", "metadata"])
             .where("file_id", "=", fileId)
             .executeTakeFirstOrThrow();
-          const applied = applyMetadataChangeset(
-            { tags: readTags(current.tags), metadata: readMetadata(current.metadata) },
-            request.metadata_changeset,
-          );
-          if (!applied.ok) {
-            throw ApiError.invalid(
-              applied.details.map((detail) => ({
-                ...detail,
-                path: `metadata_changeset.${detail.path}`,
-              })),
-            );
-          }
-          changes.tags = writeJson(applied.value.tags);
-          changes.metadata = writeJson(applied.value.metadata);
+          const applied = applyMetadataChanges(current, request.metadata_changeset);
+          changes.tags = applied.tags;
+          changes.metadata = applied.metadata;
         }
 
         await tx.updateTable("files").set(changes).where("file_id", "=", fileId).execute();

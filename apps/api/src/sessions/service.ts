@@ -1,5 +1,4 @@
 import {
-  applyMetadataChangeset,
   type CreateSessionRequest,
   isCustomFieldChangesetEmpty,
   isMetadataChangesetEmpty,
@@ -16,7 +15,8 @@ import { requireDevices } from "../devices/lookup.js";
 import type { Caller } from "../env.js";
 import { ApiError } from "../http/api-error.js";
 import type { Executor, Store } from "../store/store.js";
-import { readMetadata, readTags, writeJson } from "../util/json-columns.js";
+import { writeJson } from "../util/json-columns.js";
+import { applyMetadataChanges } from "../util/metadata-changes.js";
 import { recomputeSessionBounds } from "./bounds.js";
 import { insertContributions } from "./contributions.js";
 import { lockSession, touchSession } from "./lookup.js";
@@ -117,21 +117,10 @@ export async function updateSession(
     if ("description" in update) changes.description = update.description ?? null;
 
     if (!isMetadataChangesetEmpty(update.metadata_changeset)) {
-      const applied = applyMetadataChangeset(
-        { tags: readTags(row.tags), metadata: readMetadata(row.metadata) },
-        update.metadata_changeset,
-      );
-      if (!applied.ok) {
-        throw ApiError.invalid(
-          applied.details.map((detail) => ({
-            ...detail,
-            path: `metadata_changeset.${detail.path}`,
-          })),
-        );
-      }
-      changes.tags = writeJson(applied.value.tags);
-      changes.metadata = writeJson(applied.value.metadata);
-      await writeSessionTags(tx, row.org_id, sessionId, applied.value.tags);
+      const applied = applyMetadataChanges(row, update.metadata_changeset);
+      changes.tags = applied.tags;
+      changes.metadata = applied.metadata;
+      await writeSessionTags(tx, row.org_id, sessionId, applied.tagList);
     }
 
     if (update.custom_fields_changeset) {

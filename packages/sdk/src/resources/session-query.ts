@@ -1,24 +1,8 @@
-import { LIMITS } from "@sortie/domain";
+import { COMPARATORS, LIMITS } from "@sortie/domain";
 import * as v from "valibot";
 
-/** Comparators of a condition in a JSON query tree. */
-export const QUERY_COMPARATORS = [
-  "EQUALS",
-  "NOT_EQUALS",
-  "GREATER_THAN",
-  "GREATER_THAN_OR_EQUAL",
-  "LESS_THAN",
-  "LESS_THAN_OR_EQUAL",
-  "CONTAINS",
-  "NOT_CONTAINS",
-  "BEGINS_WITH",
-  "IN",
-  "IS_NULL",
-  "IS_NOT_NULL",
-  "EXISTS",
-  "NOT_EXISTS",
-  "OVERLAPS",
-] as const;
+/** Comparators of a condition in a JSON query tree, as the domain package defines them. */
+export const QUERY_COMPARATORS = COMPARATORS;
 
 /** A comparator of a condition in a JSON query tree. */
 export type QueryComparator = (typeof QUERY_COMPARATORS)[number];

@@ -1,12 +1,12 @@
-// Writes this package's section of bench/RESULTS.md at the repository root,
-// between `<!-- BEGIN name -->` and `<!-- END name -->`, leaving the sections
-// of other benchmarks as they are.
+// Writes one benchmark's section of bench/RESULTS.md, between
+// `<!-- BEGIN name -->` and `<!-- END name -->`, leaving other sections as
+// they are. Every package's benchmarks use it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/RESULTS.md");
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "RESULTS.md");
 
 const HEADER = `# Benchmark results
 
@@ -14,7 +14,7 @@ Written by \`pnpm bench\`; each section is replaced by the benchmark that owns
 it. Ratios compare two measurements taken in the same run on the same machine.
 `;
 
-/** Describes the machine and the date of the run. */
+/** Describes the machine a benchmark ran on. */
 export function machine() {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
