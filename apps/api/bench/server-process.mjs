@@ -19,7 +19,7 @@ export function freePort() {
   });
 }
 
-/** Starts the API with `env` added to the environment and waits until /health answers. */
+/** Starts the API with `env` added to the environment and waits until /health returns 200. */
 export async function startServer(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {

@@ -2,7 +2,7 @@ import type { Role } from "@sortie/domain";
 import type { AppDeps } from "./deps.js";
 import type { PageTokens } from "./pagination/page-token.js";
 
-/** Who is calling: the key's user and the orgs that user belongs to. */
+/** Identity of the caller: the key's user and the orgs that user belongs to. */
 export interface Caller {
   userId: string;
   keyId: string;

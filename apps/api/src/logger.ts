@@ -21,7 +21,7 @@ export const silentLogger: Logger = {
   },
 };
 
-/** A logger writing one JSON line per entry with `console`; for runtimes without pino. */
+/** Creates a logger that writes one JSON line per entry with `console`, for runtimes without pino. */
 export function consoleJsonLogger(base: Record<string, unknown> = {}): Logger {
   const write = (level: string) => (fields: Record<string, unknown>, message?: string) => {
     console.log(

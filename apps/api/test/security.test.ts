@@ -142,9 +142,9 @@ describe.each(TEST_DIALECTS)("security on %s", (dialect) => {
 
       expectOk(revoked);
       expect(revoked.body).toEqual({ data: null });
-      const refused = await api.get("/v1/sessions", { key: secret });
-      expectApiError(refused, 401, "RobotoUnauthorizedException");
-      expect(refused.body.error.message).toContain("revoked");
+      const rejected = await api.get("/v1/sessions", { key: secret });
+      expectApiError(rejected, 401, "RobotoUnauthorizedException");
+      expect(rejected.body.error.message).toContain("revoked");
       const listed = await api.get("/v1/keys", { key: alice.key });
       const entry = listed.body.data.items.find(
         (item: { key_id: string }) => item.key_id === keyId,
@@ -187,10 +187,10 @@ describe.each(TEST_DIALECTS)("security on %s", (dialect) => {
       expectOk(await api.get("/v1/sessions", { key: expired.body.data.secret }));
       await new Promise((resolve) => setTimeout(resolve, 1700));
 
-      const refused = await api.get("/v1/sessions", { key: expired.body.data.secret });
+      const rejected = await api.get("/v1/sessions", { key: expired.body.data.secret });
 
-      expectApiError(refused, 401, "RobotoUnauthorizedException");
-      expect(refused.body.error.message).toContain("expired");
+      expectApiError(rejected, 401, "RobotoUnauthorizedException");
+      expect(rejected.body.error.message).toContain("expired");
       expectOk(await api.get("/v1/sessions", { key: valid.body.data.secret }));
     });
 

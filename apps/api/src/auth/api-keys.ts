@@ -28,10 +28,10 @@ const HASH_CACHE_SIZE = 1000;
 const hashes = new Map<string, string>();
 
 /**
- * The stored form of a key. Recent hashes are kept in memory because Web
- * Crypto's digest costs more than the rest of a primary-key read; the key
- * itself is still checked against the store (revocation, expiry) on every
- * request.
+ * Returns the stored form of a key. Recent hashes are kept in memory because
+ * Web Crypto's digest costs more than the rest of a primary-key read. The
+ * lookup of the key's state (revocation, expiry) is separate and is reused
+ * for at most one second (see `KeyCache`).
  */
 export async function hashApiKey(secret: string): Promise<string> {
   const cached = hashes.get(secret);

@@ -29,8 +29,8 @@ export function requireOrg(c: Context<AppEnv>): string {
 }
 
 /**
- * The orgs a by-id request may find its resource in: the org named by a
- * header, else every org of the caller. A by-id route then reads the
+ * Lists the orgs a by-id request may find its resource in: the org named by
+ * a header, else every org of the caller. A by-id route then reads the
  * resource's own org and treats any other as not found.
  */
 export function visibleOrgs(caller: Caller): string[] {

@@ -3,7 +3,7 @@ export class BlobTooLargeError extends Error {
   override name = "BlobTooLargeError";
 }
 
-/** What storing a blob measured: its size in bytes and its SHA-256, hex. */
+/** Size in bytes and SHA-256 (hex) of a stored blob. */
 export interface StoredBlob {
   size: number;
   sha256: string;
@@ -18,9 +18,9 @@ export interface BlobReader {
 }
 
 /**
- * Where uploaded recordings live: a local directory by default; S3-compatible
- * object storage or R2 implement the same interface. Keys are opaque strings
- * made by the API.
+ * Storage of uploaded recordings: a local directory by default, while
+ * S3-compatible object storage or R2 implement the same interface. Keys are
+ * opaque strings made by the API.
  */
 export interface BlobStore {
   /** Streams a body into the blob `key` with bounded memory; rejects past `maxBytes`. */

@@ -41,9 +41,9 @@ export async function fileTopics(db: Executor, fileId: string): Promise<TopicRec
 /**
  * Lists the topics whose data overlaps a session: for each contribution, the
  * topics of its file whose Unix window intersects the contribution's window,
- * clipped to it. Entries merge per topic name and schema across files; the
- * window is the union of the clipped windows and `message_count` sums each
- * file's count once (counts are per file, not per clipped range).
+ * clipped to it. Entries merge per topic name and schema across files, and
+ * the window is the union of the clipped windows. `message_count` sums each
+ * file's count once, because counts are per file, not per clipped range.
  * NOTE: computed in memory over all contributions of the session, so its cost
  * grows with the session's topic count rather than the page size.
  */
@@ -123,5 +123,6 @@ export function compareTopics(a: TopicRecord, b: TopicRecord): number {
   if (a.topic_name !== b.topic_name) return a.topic_name < b.topic_name ? -1 : 1;
   const schemaA = a.schema_name ?? "";
   const schemaB = b.schema_name ?? "";
-  return schemaA === schemaB ? 0 : schemaA < schemaB ? -1 : 1;
+  if (schemaA === schemaB) return 0;
+  return schemaA < schemaB ? -1 : 1;
 }

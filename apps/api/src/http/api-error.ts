@@ -8,8 +8,8 @@ import {
 
 /**
  * An error the API returns to the caller: a catalogued code, a status, a
- * message that says what to fix, and structured details. Thrown anywhere in a
- * request and rendered once by the app's error handler; a thrown ApiError
+ * message stating what to fix, and structured details. It is thrown anywhere
+ * in a request and rendered once by the app's error handler. A thrown ApiError
  * always means nothing was written, because every write is one transaction.
  */
 export class ApiError extends Error {

@@ -6,10 +6,10 @@ import { ApiError } from "./api-error.js";
 import { sendJson } from "./json.js";
 
 /**
- * Renders every error as the API's error body. Client errors are expected and
- * logged at debug level; anything else is logged with its stack and answered
- * with a 500 that reveals nothing internal. The transaction of the failed
- * write has rolled back, so a 5xx means nothing was written.
+ * Renders every error as the API's error body. Client errors are expected, so
+ * only the request's log line records them. Any other error is logged with its
+ * stack and becomes a 500 that reveals nothing internal. The transaction of
+ * the failed write has rolled back, so a 5xx means nothing was written.
  */
 export function renderError(error: Error, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId") ?? "";

@@ -6,7 +6,7 @@ import { msToNs } from "../util/clock.js";
 import type { IdGenerator } from "../util/ids.js";
 import { randomToken } from "../util/ids.js";
 
-/** What the first start created: the org, the admin user and the admin key (shown once). */
+/** Result of the first start: the org, the admin user and the admin key (shown once). */
 export interface BootstrapResult {
   orgId: string;
   userId: string;

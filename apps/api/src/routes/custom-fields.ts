@@ -66,15 +66,20 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
 
       const row = await store
         .transaction(async (tx) => {
-          const taken = await tx
+          const existing = await tx
             .selectFrom("custom_fields")
             .select(["field_id", "status"])
             .where("org_id", "=", orgId)
             .where("entity_type", "=", request.entity_type)
             .where("field_name", "=", request.field_name)
             .executeTakeFirst();
-          if (taken)
-            throw nameTaken(request.field_name, request.entity_type, taken.field_id, taken.status);
+          if (existing)
+            throw nameTaken(
+              request.field_name,
+              request.entity_type,
+              existing.field_id,
+              existing.status,
+            );
 
           const count = await tx
             .selectFrom("custom_fields")
@@ -300,9 +305,9 @@ export function registerCustomFieldRoutes(app: Hono<AppEnv>): void {
 }
 
 function nameTaken(name: string, entityType: string, fieldId?: string, status?: string): ApiError {
-  const which = fieldId ? ` (${fieldId}, status ${status})` : "";
+  const existingField = fieldId ? ` (${fieldId}, status ${status})` : "";
   return ApiError.conflict(
-    `A custom field named '${name}' already exists for entity type '${entityType}'${which}; choose another name, or wait until its deletion completes`,
+    `A custom field named '${name}' already exists for entity type '${entityType}'${existingField}; choose another name, or wait until its deletion completes`,
     [
       {
         path: "field_name",

@@ -130,21 +130,21 @@ async function requireFreePath(
   datasetId: string,
   relativePath: string,
 ): Promise<void> {
-  const taken = await db
+  const existing = await db
     .selectFrom("files")
     .select("file_id")
     .where("dataset_id", "=", datasetId)
     .where("relative_path", "=", relativePath)
     .executeTakeFirst();
-  if (taken) {
+  if (existing) {
     throw ApiError.conflict(
-      `Dataset '${datasetId}' already holds '${relativePath}' as file ${taken.file_id}; choose another relative_path or delete that file first`,
+      `Dataset '${datasetId}' already contains '${relativePath}' as file ${existing.file_id}; choose another relative_path or delete that file first`,
       [
         {
           path: "relative_path",
           reason: "already taken",
           value: relativePath,
-          existing_file_id: taken.file_id,
+          existing_file_id: existing.file_id,
         },
       ],
     );

@@ -41,7 +41,7 @@ function newestSessionsFirst(
   };
 }
 
-/** Every session of an org. */
+/** Lists every session of an org. */
 export function orgSessions(db: Executor, orgId: string) {
   return newestSessionsFirst(db, `sessions:${orgId}`, (query) =>
     query.where("sessions.org_id", "=", orgId),
@@ -83,7 +83,7 @@ export function datasetSessions(db: Executor, orgId: string, datasetId: string) 
   );
 }
 
-/** The contributions of a session, in the order they were added. */
+/** Lists the contributions of a session, in the order they were added. */
 export function sessionContributions(
   db: Executor,
   sessionId: string,
@@ -122,7 +122,7 @@ export function sessionContributions(
   };
 }
 
-/** The devices attached to a session, by device id. */
+/** Lists the devices attached to a session, by device id. */
 export function sessionDevices(
   db: Executor,
   sessionId: string,

@@ -6,7 +6,7 @@ import { isoFromNs, readMetadata, readTags } from "../util/json-columns.js";
 /** A session row as read from the store. */
 export type SessionRow = Selectable<SessionTable>;
 
-/** Turns a session row into the wire record; `customFields` holds every ready field's value. */
+/** Turns a session row into the wire record; `customFields` maps every ready field to its value. */
 export function toSessionRecord(
   row: SessionRow,
   customFields: Record<string, unknown>,
@@ -29,7 +29,7 @@ export function toSessionRecord(
   };
 }
 
-/** The ETag of a session version; any write changes it. */
+/** Returns the ETag of a session version; any write changes it. */
 export function sessionEtag(row: Pick<SessionRow, "session_id" | "version">): string {
   return `"${row.session_id}.${row.version}"`;
 }

@@ -13,7 +13,7 @@ type Parameter = { slot: string } | { value: unknown };
  * A query compiled once per dialect and executed with new values each time.
  *
  * Kysely compiles a query on every call, which costs more than a primary-key
- * read itself; the hottest reads (API key lookup, session by id) use a
+ * read itself, so the hottest reads (API key lookup, session by id) use a
  * template instead. `build` receives `slot(name)` to stand for each value and
  * must not branch on values, because it runs only once per dialect.
  */

@@ -69,9 +69,9 @@ export function isMetadataChangesetEmpty(changeset: MetadataChangeset | null | u
  *
  * Tags go before fields and puts before removes. `put_tags` appends tags not
  * yet present, in order; `remove_tags` drops the named tags. `put_fields` sets
- * values by dot path, creating intermediate objects; a numeric segment indexes
- * an array, and must name an existing element unless it is the last segment,
- * where the value is inserted at that index (appended past the end).
+ * values by dot path, creating intermediate objects. A numeric segment indexes
+ * an array and must name an existing element, unless it is the last segment:
+ * there the value is inserted at that index, or appended past the end.
  * `remove_fields` deletes by dot path, ignores paths that do not exist and
  * removes containers the deletion left empty, up to the root. With
  * `replace_all`, tags become `put_tags`, metadata becomes `put_fields` with its
@@ -142,10 +142,10 @@ function metadataLimitProblem(metadata: Record<string, unknown>): string | undef
  * Combines two changesets into one whose application equals applying `first`
  * and then `second`, wherever one changeset can express that.
  *
- * The result is exact when `second` has `replace_all`, when `first` has
- * `replace_all` (its state is computed and `second` applied to it), and when
- * no field path of one changeset is a prefix of, or equal to, a path of the
- * other and no path indexes an array. Tag sets are always exact; the order
+ * The result is exact in three cases. `second` has `replace_all`. `first` has
+ * `replace_all`, and then its state is computed and `second` applied to it.
+ * Or no field path of one changeset equals or prefixes a path of the other,
+ * and no path indexes an array. Tag sets are always exact, and the order
  * differs only for a tag that `first` removes and `second` puts back, which
  * keeps its old position instead of moving to the end.
  */

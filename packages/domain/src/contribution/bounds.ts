@@ -4,7 +4,7 @@ export interface TimeWindow {
   max: bigint;
 }
 
-/** What the bounds of one contribution depend on. */
+/** Inputs of one contribution's window: its range and its file's window. */
 export interface ContributionWindowInput {
   range_min_timestamp_ns: bigint | null;
   range_max_timestamp_ns: bigint | null;

@@ -95,8 +95,8 @@ export type SessionFileRecord = v.InferOutput<typeof SessionFileRecordSchema>;
 
 /**
  * One contribution as `GET /v1/sessions/id/{id}/files` lists it: the
- * contribution, the file it comes from, and its effective window (the range
- * when given, else the file's window; `null` while that is unknown).
+ * contribution, the file it comes from, and its effective window. That window
+ * is the range when given, else the file's window, and `null` while unknown.
  */
 export const SessionFileViewSchema = v.object({
   session_id: v.string(),

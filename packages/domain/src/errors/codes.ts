@@ -77,7 +77,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
 export interface ErrorDetail {
   /** Dot path of the offending input, such as `files.0.range_min_timestamp_ns`. */
   path: string;
-  /** What is wrong and what would be valid. */
+  /** Problem found and what would be valid. */
   reason: string;
   /** The offending value, when echoing it is safe. */
   value?: unknown;

@@ -100,7 +100,7 @@ export function stringifyJson(value: unknown, space?: number): string {
   const bigintPrototype = BigInt.prototype as { toJSON?: unknown };
 
   // Fast path: our `toJSON` stays installed and marks bigints only while this
-  // function runs; outside it, it returns the bigint unchanged, so
+  // function runs. Outside it, it returns the bigint unchanged, so
   // JSON.stringify throws on bigints exactly as it does without it.
   if (bigintPrototype.toJSON === markWhenActive || installMarkWhenActive(bigintPrototype)) {
     // A `toJSON` of the value may call stringifyJson again; the inner call
@@ -114,8 +114,8 @@ export function stringifyJson(value: unknown, space?: number): string {
     }
   }
 
-  // Another `toJSON` is installed: replace it for this call only. JSON.stringify
-  // is synchronous, so no other code sees the temporary one.
+  // Another `toJSON` is installed, so replace it for this call only. Because
+  // JSON.stringify is synchronous, no other code runs with the temporary one.
   const previous = Object.getOwnPropertyDescriptor(bigintPrototype, "toJSON");
   Object.defineProperty(bigintPrototype, "toJSON", {
     value: markBigint,

@@ -54,7 +54,7 @@ export function comparatorFromText(text: string): Comparator | undefined {
   return COMPARATOR_SYMBOLS[text] ?? BY_NAME.get(text.toUpperCase());
 }
 
-/** The symbol of a comparator where it has one, else its name; used in messages and when printing queries. */
+/** Returns the symbol of a comparator where it has one, else its name, for messages and printed queries. */
 export function comparatorText(comparator: Comparator): string {
   for (const [symbol, name] of Object.entries(COMPARATOR_SYMBOLS)) {
     if (name === comparator) return symbol;

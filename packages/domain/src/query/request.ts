@@ -30,10 +30,10 @@ export const DEFAULT_SORT_DIRECTION: SortDirection = "desc";
 const LIMIT_REASON = `must be an integer from ${LIMITS.pageLimitMin} to ${LIMITS.pageLimitMax}`;
 
 /**
- * Request body of `POST /v1/sessions/query`. It holds a query string or the
- * same condition as a JSON tree, never both, and neither matches every
+ * Request body of `POST /v1/sessions/query`. It contains a query string or
+ * the same condition as a JSON tree, never both, and neither matches every
  * session. `sort_by` names a sortable field and `sort_direction` is `asc` or
- * `desc` in any case; by default the newest `created` comes first. `limit`
+ * `desc` in any case. By default the newest `created` comes first. `limit`
  * is 1 to 1000 (default 100), and `page_token` continues a previous page.
  */
 export const QuerySessionsRequestSchema = v.pipe(

@@ -1,4 +1,4 @@
-/** Where a token sits in a query string. */
+/** Position of a token in a query string. */
 export interface SourceSpan {
   /** Offset of the token's first character, counted in UTF-16 code units from 0. */
   offset: number;

@@ -73,10 +73,10 @@ export type CreateSessionRequest = v.InferOutput<typeof CreateSessionRequestSche
 export type CreateSessionInput = v.InferInput<typeof CreateSessionRequestSchema>;
 
 /**
- * Partial update of a session. An absent key leaves the attribute unchanged;
+ * Partial update of a session. An absent key leaves the attribute unchanged.
  * `null` clears `name` or `description`, while a `null` changeset means no
- * change. After parsing, absent keys stay absent, so `"name" in update` tells
- * the two apart.
+ * change. After parsing, absent keys stay absent, so `"name" in update`
+ * distinguishes the two.
  */
 export const SessionUpdateSchema = v.object({
   name: v.optional(v.nullable(NameSchema)),
